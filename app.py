@@ -1,0 +1,80 @@
+"""FaceReps: the application factory (config, extensions, blueprints, CLI, security headers)."""
+import os
+import secrets
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from flask import Flask
+from htmx_flask import Htmx
+
+from views import register_blueprints
+from views import cli, errors, security, web
+from views.auth import limiter, login_manager
+
+ROOT = Path(__file__).resolve().parent
+
+
+def utc_now():
+    """The one clock: every 'today' is derived from it (tests replace it in config)."""
+    return datetime.now(timezone.utc)
+
+
+def _dev_secret(path: Path) -> str:
+    """A random secret kept in a git-ignored file, so development sessions survive restarts."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _config_from_env(production: bool) -> dict:
+    config = {"DATABASE": os.environ.get("FACEREPS_DATABASE", str(ROOT / "data" / "facereps.db"))}
+    if os.environ.get("FACEREPS_SECRET_KEY"):
+        config["SECRET_KEY"] = os.environ["FACEREPS_SECRET_KEY"]
+    if production:
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+    return config
+
+
+def create_app(config=None):
+    """Build a FaceReps app; `config` overrides the environment (tests pass their own)."""
+    app = Flask(__name__)
+    production = os.environ.get("FACEREPS_ENV") == "production"
+    app.config.from_mapping(
+        CLOCK=utc_now,
+        PRODUCTION=production,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=False,
+        REMEMBER_COOKIE_DURATION=timedelta(days=30),
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        LOGIN_MAX_AGE=timedelta(days=30),
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        LOGIN_LIMIT="5 per minute",
+        REGISTER_LIMIT="30 per hour",
+    )
+    app.config.update(_config_from_env(production))
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("FACEREPS_SECRET_KEY must be set in production.")
+        app.config["SECRET_KEY"] = _dev_secret(Path(app.config["DATABASE"]).parent / ".secret_key")
+
+    Htmx(app)
+    web.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    register_blueprints(app)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""FaceReps domain: catalog, schedule rules and storage (nothing here knows about HTTP)."""

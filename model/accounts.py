@@ -1,0 +1,144 @@
+"""Account rules: who may register, how passwords are checked and hashed, valid settings."""
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import available_timezones
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+
+from model import store
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+EMAIL_MAX = 254
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_START_HOURS = range(0, 6)
+
+# argon2id with the RFC 9106 "low memory" profile (t=3, m=64 MiB, p=4): above OWASP's floor.
+hasher = PasswordHasher()
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset:
+    return frozenset(line.strip().lower() for line in COMMON_PASSWORDS_FILE.read_text().splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset:
+    return frozenset(available_timezones())
+
+
+def normalise_email(raw: str) -> str:
+    return (raw or "").strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    if not email:
+        return "Enter your email address."
+    if len(email) > EMAIL_MAX:
+        return f"An email address has at most {EMAIL_MAX} characters."
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain.strip(".") or " " in email or "@" in domain:
+        return "Enter an email address like name@example.com."
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < PASSWORD_MIN:
+        return f"Use at least {PASSWORD_MIN} characters."
+    if len(password) > PASSWORD_MAX:
+        return f"Use at most {PASSWORD_MAX} characters."
+    if password.lower() in common_passwords():
+        return "That password is one of the most common ones; choose another."
+    return None
+
+
+def time_zone_or_utc(raw: str) -> str:
+    """The browser's zone when we know it, else UTC (registration without JavaScript)."""
+    raw = (raw or "").strip()
+    return raw if raw in time_zones() else "UTC"
+
+
+def hash_password(password: str) -> str:
+    return hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+# A hash to verify against when the email is unknown, so both failures take equally long.
+_DUMMY_HASH = hasher.hash("not a real password, only for timing")
+
+
+def register(db, email, password, time_zone, now):
+    """Create an account; return (user_id, problems)."""
+    email = normalise_email(email)
+    problems = {k: v for k, v in {"email": email_problem(email),
+                                  "password": password_problem(password)}.items() if v}
+    if problems:
+        return None, problems
+    try:
+        return store.create_user(db, email, hash_password(password),
+                                 time_zone_or_utc(time_zone), now), {}
+    except store.EmailTaken:
+        return None, {"email": "An account with this email exists. Log in instead."}
+
+
+def authenticate(db, email, password):
+    """The user whose email and password match, or None (one answer for both failures)."""
+    user = store.user_by_email(db, normalise_email(email))
+    if user is None:
+        password_matches(_DUMMY_HASH, password)
+        return None
+    if not password_matches(user.password_hash, password):
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        store.rehash_password(db, user.id, hash_password(password))
+    return user
+
+
+def change_password(db, user, current, new):
+    """Set a new password after checking the current one; return problems."""
+    if not password_matches(user.password_hash, current):
+        return {"current_password": "That is not your current password."}
+    problem = password_problem(new)
+    if problem:
+        return {"new_password": problem}
+    store.set_password(db, user.id, hash_password(new), keep_token=user.login_token)
+    return {}
+
+
+def settings_problems(time_zone, day_start_hour, week_start):
+    """Parse the Account settings form; return (values, problems)."""
+    problems = {}
+    time_zone = (time_zone or "").strip()
+    if time_zone not in time_zones():
+        problems["time_zone"] = "Unknown time zone: use a name like Europe/Paris or America/New_York."
+    hour = _int_in(day_start_hour, DAY_START_HOURS)
+    if hour is None:
+        problems["day_start_hour"] = "Choose an hour from 0 to 5."
+    week = _int_in(week_start, range(7))
+    if week is None:
+        problems["week_start"] = "Choose a day of the week."
+    return (time_zone, hour, week), problems
+
+
+def update_settings(db, user, time_zone, day_start_hour, week_start):
+    values, problems = settings_problems(time_zone, day_start_hour, week_start)
+    if not problems:
+        store.update_settings(db, user.id, *values)
+    return problems
+
+
+def _int_in(raw, allowed):
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if value in allowed else None

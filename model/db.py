@@ -1,0 +1,40 @@
+"""SQLite connections: one per request, WAL, foreign keys, busy timeout, explicit transactions."""
+import contextlib
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path):
+    """Open the database at `path` with the pragmas every connection needs."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: the driver never opens a transaction behind our back;
+    # every write runs in an explicit one (see `immediate`).
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA journal_mode = WAL")
+    # NORMAL is durable against a crashed or killed process in WAL mode.
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+@contextlib.contextmanager
+def immediate(db):
+    """A write transaction that takes the write lock up front.
+
+    A deferred transaction that reads and then writes can fail with "database is locked"
+    when another process wrote in between; BEGIN IMMEDIATE waits (busy timeout) instead.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

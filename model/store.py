@@ -1,0 +1,123 @@
+"""All SQL lives here. Functions take `db` first and return dataclasses or plain values."""
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_login import UserMixin
+
+from model.db import immediate
+
+
+class EmailTaken(Exception):
+    """An account with that email exists already."""
+
+
+@dataclass(frozen=True)
+class User(UserMixin):
+    id: int
+    email: str
+    password_hash: str
+    time_zone: str
+    day_start_hour: int
+    week_start: int
+    created_at: str
+    login_token: str | None = None
+
+    def get_id(self):
+        # flask-login keeps this in the session and the remember-me cookie: it names the
+        # login row, not the user, so revoking the row signs that browser out.
+        return self.login_token
+
+
+USER_COLUMNS = "id, email, password_hash, time_zone, day_start_hour, week_start, created_at"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _user(row, token=None):
+    return User(*row, login_token=token) if row else None
+
+
+def create_user(db, email, password_hash, time_zone, now) -> int:
+    """Insert a user and return its id; raise EmailTaken for a known email."""
+    try:
+        with immediate(db):
+            cursor = db.execute(
+                "INSERT INTO users (email, password_hash, time_zone, created_at) VALUES (?, ?, ?, ?)",
+                [email, password_hash, time_zone, _iso(now)])
+    except sqlite3.IntegrityError as error:
+        raise EmailTaken(email) from error
+    return cursor.lastrowid
+
+
+def user_by_email(db, email):
+    row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE email = ?", [email]).fetchone()
+    return _user(row)
+
+
+def user_by_id(db, user_id):
+    row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", [user_id]).fetchone()
+    return _user(row)
+
+
+def create_login(db, user_id, now) -> str:
+    """Record a new signed-in browser for the user and return its secret token."""
+    token = secrets.token_urlsafe(32)
+    with immediate(db):
+        db.execute("INSERT INTO logins (token, user_id, created_at) VALUES (?, ?, ?)",
+                   [token, user_id, _iso(now)])
+    return token
+
+
+def user_for_login(db, token, not_before):
+    """The user signed in by `token`, if the login exists and started after `not_before`."""
+    row = db.execute(
+        f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))} "
+        "FROM logins l JOIN users u ON u.id = l.user_id WHERE l.token = ? AND l.created_at >= ?",
+        [token, _iso(not_before)]).fetchone()
+    return _user(row, token)
+
+
+def delete_login(db, token):
+    with immediate(db):
+        db.execute("DELETE FROM logins WHERE token = ?", [token])
+
+
+def set_password(db, user_id, password_hash, keep_token):
+    """Store a new password hash and sign out every other browser of the user."""
+    with immediate(db):
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+        db.execute("DELETE FROM logins WHERE user_id = ? AND token != ?", [user_id, keep_token])
+
+
+def rehash_password(db, user_id, password_hash):
+    with immediate(db):
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+
+
+def update_settings(db, user_id, time_zone, day_start_hour, week_start):
+    with immediate(db):
+        db.execute("UPDATE users SET time_zone = ?, day_start_hour = ?, week_start = ? WHERE id = ?",
+                   [time_zone, day_start_hour, week_start, user_id])
+
+
+def delete_user(db, user_id):
+    """Delete the user; every row of theirs goes with it (ON DELETE CASCADE)."""
+    with immediate(db):
+        db.execute("DELETE FROM users WHERE id = ?", [user_id])
+
+
+def count_rows_of_user(db, user_id) -> int:
+    """How many rows in the whole database still belong to the user (for checks and tests)."""
+    total = 0
+    for table in db.table_names():
+        columns = {column.name for column in db[table].columns}
+        if table == "users":
+            total += db.execute("SELECT count(*) FROM users WHERE id = ?", [user_id]).fetchone()[0]
+        elif "user_id" in columns:
+            total += db.execute(f"SELECT count(*) FROM [{table}] WHERE user_id = ?",
+                                [user_id]).fetchone()[0]
+    return total

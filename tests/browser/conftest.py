@@ -1,0 +1,106 @@
+"""Browser fixtures: a real server process on a free loopback port, Debian's Chromium, a phone."""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+# A form answered with its problems (422) or a failed login (401) is an expected status.
+EXPECTED_STATUS = re.compile(r"status of (401|422) ")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url, process, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url + "/login", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start in time")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app served by a real server process over a fresh database file."""
+    folder = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "FACEREPS_DATABASE": str(folder / "facereps.db"),
+           "FACEREPS_SECRET_KEY": "browser-tests-only", "PYTHONUNBUFFERED": "1"}
+    env.pop("FACEREPS_ENV", None)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    port = _free_port()
+    log = open(folder / "server.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run 'make test' as root, or "
+                    "'sudo apt-get install chromium'.")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone(browser, playwright, server):
+    """A fresh Pixel 7 browser tab; console errors (CSP violations included) fail the test."""
+    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=server)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and not EXPECTED_STATUS.search(message.text) else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"browser console errors: {errors}"
+
+
+_axe = Axe()
+
+
+def assert_accessible(page):
+    """axe-core with the WCAG 2.2 AA tags finds nothing, and nothing scrolls sideways."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results.response["violations"]
+    summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert summary == [], f"{page.url}: {summary}"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+        f"{page.url} scrolls sideways"

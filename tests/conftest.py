@@ -1,0 +1,99 @@
+"""Fixtures: an app on a real SQLite file per test, a test client, a settable clock, an auth helper."""
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from app import create_app
+from model import db as database
+from model import migrations
+
+PASSWORD = "correct horse battery"
+
+
+class Clock:
+    """The app's injectable clock, set by tests."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment
+
+    def set(self, *args, tz=timezone.utc):
+        self.moment = datetime(*args, tzinfo=tz)
+
+
+@pytest.fixture
+def clock():
+    return Clock(datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def make_app(tmp_path, clock):
+    """Build an app over a migrated database file; keyword arguments override config."""
+    path = tmp_path / "facereps.db"
+    conn = database.connect(path)
+    migrations.upgrade(conn)
+    conn.close()
+
+    def build(**config):
+        settings = {"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-only-secret",
+                    "CLOCK": clock, "RATELIMIT_ENABLED": False}
+        settings.update(config)
+        return create_app(settings)
+    return build
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    conn = database.connect(app.config["DATABASE"])
+    yield conn
+    conn.close()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def register(self, email="ana@example.com", password=PASSWORD, time_zone="Europe/Paris"):
+        return self.client.post("/register", data={"email": email, "password": password,
+                                                   "time_zone": time_zone})
+
+    def login(self, email="ana@example.com", password=PASSWORD, remember=False, **extra):
+        data = {"email": email, "password": password, **extra}
+        if remember:
+            data["remember"] = "on"
+        return self.client.post("/login", data=data)
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def user(auth):
+    """A registered, signed-in user."""
+    response = auth.register()
+    assert response.status_code == 303
+    return auth
+
+
+def text_of(response) -> str:
+    """The page's visible text, tags stripped and spaces folded, for readable assertions."""
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

@@ -1,0 +1,41 @@
+"""Migrations build the schema once, keep data, and the connection pragmas hold."""
+from model import db as database
+from model import migrations
+
+
+def test_upgrade_twice_is_a_no_op_and_keeps_rows(tmp_path):
+    conn = database.connect(tmp_path / "m.db")
+    migrations.upgrade(conn)
+    conn.execute("INSERT INTO users (email, password_hash, created_at) VALUES ('a@b.co', 'h', 'now')")
+    applied = [m.name for m in migrations.migrations.applied(conn)]
+    migrations.upgrade(conn)
+    assert [m.name for m in migrations.migrations.applied(conn)] == applied
+    assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+
+
+def test_connection_uses_wal_foreign_keys_and_busy_timeout(tmp_path):
+    conn = database.connect(tmp_path / "m.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_deleting_a_user_cascades_to_their_logins(tmp_path):
+    conn = database.connect(tmp_path / "m.db")
+    migrations.upgrade(conn)
+    conn.execute("INSERT INTO users (id, email, password_hash, created_at) VALUES (1, 'a@b.co', 'h', 'now')")
+    conn.execute("INSERT INTO logins (token, user_id, created_at) VALUES ('t', 1, 'now')")
+    conn.execute("DELETE FROM users WHERE id = 1")
+    assert conn.execute("SELECT count(*) FROM logins").fetchone()[0] == 0
+
+
+def test_a_failed_write_transaction_leaves_nothing(tmp_path):
+    conn = database.connect(tmp_path / "m.db")
+    migrations.upgrade(conn)
+    try:
+        with database.immediate(conn):
+            conn.execute("INSERT INTO users (email, password_hash, created_at) VALUES ('a@b.co', 'h', 'now')")
+            raise RuntimeError("interrupted")
+    except RuntimeError:
+        pass
+    assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0

@@ -1,0 +1,7 @@
+"""HTTP layer: one blueprint per area, thin views (parse → call model → render or redirect)."""
+
+
+def register_blueprints(app):
+    from views import account, auth, programs, progress, today
+    for module in (auth, account, today, programs, progress):
+        app.register_blueprint(module.bp)

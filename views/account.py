@@ -1,0 +1,60 @@
+"""Account: settings (time zone, day start, week start), password, log out, delete."""
+from flask import Blueprint, flash, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+
+from model import accounts, store
+from views.web import get_db, see_other
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _page(status=200, **problems):
+    return render_template("account/show.html", weekdays=accounts.WEEKDAYS,
+                           hours=accounts.DAY_START_HOURS, form=request.form,
+                           problems=problems), status
+
+
+@bp.get("")
+@login_required
+def show():
+    """The account page."""
+    return _page()
+
+
+@bp.post("/settings")
+@login_required
+def update_settings():
+    """Save time zone, day-start hour and week start."""
+    form = request.form
+    problems = accounts.update_settings(get_db(), current_user, form.get("time_zone"),
+                                        form.get("day_start_hour"), form.get("week_start"))
+    if problems:
+        return _page(422, **problems)
+    flash("Settings saved.")
+    return see_other(url_for("account.show"))
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    """Change the password (needs the current one); other browsers are signed out."""
+    problems = accounts.change_password(get_db(), current_user, request.form.get("current_password", ""),
+                                        request.form.get("new_password", ""))
+    if problems:
+        return _page(422, **problems)
+    flash("Password changed. Your other devices have been signed out.")
+    return see_other(url_for("account.show"))
+
+
+@bp.post("/delete")
+@login_required
+def delete():
+    """Delete the account and every row of it, after confirmation and the password."""
+    if request.form.get("confirm") != "yes":
+        return _page(422, confirm="Tick the box to confirm you want everything deleted.")
+    if not accounts.password_matches(current_user.password_hash, request.form.get("delete_password", "")):
+        return _page(422, delete_password="That is not your password.")
+    store.delete_user(get_db(), current_user.id)
+    logout_user()
+    flash("Your account and all its data have been deleted.")
+    return see_other(url_for("auth.login"))

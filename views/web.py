@@ -1,0 +1,56 @@
+"""Request plumbing shared by the views: the database connection, the user's day, htmx replies."""
+from flask import current_app, g, make_response, redirect, render_template, request
+from flask_login import current_user
+
+from model import db as database
+from model.schedule import local_day
+
+
+def init_app(app):
+    app.teardown_appcontext(_close_db)
+
+
+def get_db():
+    """This request's connection, opened on first use and closed on teardown."""
+    if "db" not in g:
+        g.db = database.connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def _close_db(_exc):
+    conn = g.pop("db", None)
+    if conn is not None:
+        conn.close()
+
+
+def now():
+    if "now" not in g:
+        g.now = current_app.config["CLOCK"]()
+    return g.now
+
+
+def user_today():
+    """The signed-in user's local day, computed once per request from the app clock."""
+    return local_day(now(), current_user.time_zone, current_user.day_start_hour)
+
+
+def wants_fragment(target_id: str) -> bool:
+    """True when htmx asked for exactly this element (not merely any htmx request)."""
+    return bool(request.htmx) and request.htmx.target == target_id
+
+
+def page_or_fragment(page, fragment, target_id, status=200, **context):
+    """Render the fragment for htmx requests aimed at `target_id`, else the whole page."""
+    template = fragment if wants_fragment(target_id) else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def see_other(location):
+    """After a successful POST: 303 for plain forms, a client-side redirect for htmx."""
+    if request.htmx:
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, 303)
