@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from htmx_flask import Htmx
 
+from model import catalog
 from views import register_blueprints
 from views import cli, errors, security, web
 from views.auth import limiter, login_manager
@@ -29,7 +30,8 @@ def _dev_secret(path: Path) -> str:
 
 
 def _config_from_env(production: bool) -> dict:
-    config = {"DATABASE": os.environ.get("FACEREPS_DATABASE", str(ROOT / "data" / "facereps.db"))}
+    config = {"DATABASE": os.environ.get("FACEREPS_DATABASE", str(ROOT / "data" / "facereps.db")),
+              "CATALOG_DIR": os.environ.get("FACEREPS_CATALOG", str(ROOT / "data" / "catalog"))}
     if os.environ.get("FACEREPS_SECRET_KEY"):
         config["SECRET_KEY"] = os.environ["FACEREPS_SECRET_KEY"]
     if production:
@@ -66,6 +68,8 @@ def create_app(config=None):
             raise RuntimeError("FACEREPS_SECRET_KEY must be set in production.")
         app.config["SECRET_KEY"] = _dev_secret(Path(app.config["DATABASE"]).parent / ".secret_key")
 
+    # A broken catalog stops start-up with an error naming file, entry and field.
+    app.extensions["catalog"] = catalog.load(app.config["CATALOG_DIR"])
     Htmx(app)
     web.init_app(app)
     login_manager.init_app(app)

@@ -1,4 +1,5 @@
 """Fixtures: an app on a real SQLite file per test, a test client, a settable clock, an auth helper."""
+import html as html_module
 import re
 from datetime import datetime, timezone
 
@@ -96,4 +97,4 @@ def user(auth):
 def text_of(response) -> str:
     """The page's visible text, tags stripped and spaces folded, for readable assertions."""
     html = response.get_data(as_text=True)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", " ", html)))

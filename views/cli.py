@@ -1,8 +1,9 @@
-"""Command-line tasks: `flask --app app db upgrade`."""
+"""Command-line tasks: `flask --app app db upgrade`, `flask --app app catalog check`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from model import catalog
 from model import db as database
 from model import migrations
 
@@ -20,5 +21,21 @@ def upgrade():
     click.echo("Database is up to date.")
 
 
+catalog_cli = AppGroup("catalog", help="Routine catalog tasks.")
+
+
+@catalog_cli.command("check")
+@click.argument("folder", required=False)
+def check(folder):
+    """Validate the catalog files (the app's own, or those in FOLDER)."""
+    try:
+        loaded = catalog.load(folder or current_app.config["CATALOG_DIR"])
+    except catalog.CatalogError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Catalog OK: {len(loaded.devices)} device types, {len(loaded.routines)} routines, "
+               f"{len(loaded.programs)} programs.")
+
+
 def init_app(app):
     app.cli.add_command(db_cli)
+    app.cli.add_command(catalog_cli)

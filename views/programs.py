@@ -1,12 +1,52 @@
-"""Programs: browse the catalog, screening, start and manage enrollments."""
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""Programs: browse the catalog by device type, read a program, and start one after screening."""
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_login import current_user, login_required
 
-bp = Blueprint("programs", __name__)
+from model import programs as program_rules
+from model import store
+from views.web import catalog, get_db, now, see_other, user_today
+
+bp = Blueprint("programs", __name__, url_prefix="/programs")
 
 
-@bp.get("/programs")
+def _program_or_404(program_id):
+    program = catalog().programs.get(program_id)
+    if program is None:
+        abort(404)
+    return program
+
+
+@bp.get("")
 @login_required
 def index():
-    """The programs list."""
-    return render_template("programs/index.html")
+    """Every device type with its programs, and the user's own programs first."""
+    mine = store.enrollments_of(get_db(), current_user.id)
+    return render_template("programs/index.html", catalog=catalog(), mine=mine, today=user_today())
+
+
+@bp.get("/<program_id>")
+@login_required
+def show(program_id):
+    """A program: its phases, one session's steps, spacing, safety notes and sources."""
+    program = _program_or_404(program_id)
+    return render_template("programs/show.html", program=program, catalog=catalog())
+
+
+@bp.route("/<program_id>/start", methods=["GET", "POST"])
+@login_required
+def start(program_id):
+    """Screening questions, device options and a start day; then the program is active."""
+    program, today = _program_or_404(program_id), user_today()
+    if request.method == "GET":
+        return render_template("programs/start.html", program=program, catalog=catalog(), form={},
+                               problems={}, start_day=today, today=today)
+    outcome = program_rules.start(get_db(), catalog(), current_user.id, program, request.form, today, now())
+    if outcome.blocked:
+        return render_template("programs/blocked.html", program=program, verdict=outcome.verdict)
+    if outcome.enrollment_id is None:
+        status = 409 if "program" in outcome.problems else 422
+        return render_template("programs/start.html", program=program, catalog=catalog(), form=request.form,
+                               problems=outcome.problems, verdict=outcome.verdict,
+                               start_day=outcome.start_day or today, today=today), status
+    flash(f"You started “{program.name}”.")
+    return see_other(url_for("enrollments.show", enrollment_id=outcome.enrollment_id))

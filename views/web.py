@@ -8,6 +8,27 @@ from model.schedule import local_day
 
 def init_app(app):
     app.teardown_appcontext(_close_db)
+    app.add_template_filter(duration)
+    app.add_template_filter(clock_time)
+    app.add_template_filter(day_label)
+
+
+def duration(seconds: int) -> str:
+    """45 → '45 s', 300 → '5 min', 290 → '4 min 50 s'."""
+    minutes, rest = divmod(int(seconds), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min" + (f" {rest} s" if rest else "")
+
+
+def clock_time(seconds: int) -> str:
+    """A countdown-style m:ss."""
+    return "%d:%02d" % divmod(int(seconds), 60)
+
+
+def day_label(day) -> str:
+    """'Tuesday 24 November 2026'."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def get_db():
@@ -21,6 +42,11 @@ def _close_db(_exc):
     conn = g.pop("db", None)
     if conn is not None:
         conn.close()
+
+
+def catalog():
+    """The routine catalog loaded at start-up."""
+    return current_app.extensions["catalog"]
 
 
 def now():

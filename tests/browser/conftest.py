@@ -104,3 +104,25 @@ def assert_accessible(page):
     assert summary == [], f"{page.url}: {summary}"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
         f"{page.url} scrolls sideways"
+
+
+PASSWORD = "a long phone passphrase"
+_accounts = iter(range(1, 1_000_000))
+
+
+def register(page, email=None):
+    """Create an account through the real form; return its email."""
+    email = email or f"person{next(_accounts)}@example.com"
+    page.goto("/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/today")
+    return email
+
+
+@pytest.fixture
+def signed_in(phone):
+    """A phone with a freshly registered user."""
+    register(phone)
+    return phone

@@ -1,18 +1,9 @@
 """A person on a phone registers, reaches Today, logs out and logs back in."""
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PASSWORD, assert_accessible, register
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long phone passphrase"
-
-
-def register(page, email):
-    page.goto("/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/today")
 
 
 def test_register_today_logout_login(phone):

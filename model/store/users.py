@@ -1,4 +1,4 @@
-"""All SQL lives here. Functions take `db` first and return dataclasses or plain values."""
+"""Users and their logins (one row per signed-in browser)."""
 import secrets
 import sqlite3
 from dataclasses import dataclass

@@ -1,0 +1,145 @@
+"""Starting and managing programs: parse the start form, apply the screening, store the result."""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from model import screening, store
+
+MAX_START_AHEAD = timedelta(days=365)
+MAX_PAUSE = timedelta(days=366)
+REASON_MAX = 200
+
+
+@dataclass
+class StartOutcome:
+    """What happened to a start request: an enrollment id, or a verdict and problems to show."""
+    enrollment_id: int | None = None
+    verdict: screening.Verdict | None = None
+    problems: dict = field(default_factory=dict)
+    start_day: date | None = None
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.verdict and self.verdict.blocked)
+
+
+def parse_day(raw, name, problems, label="a date"):
+    """A YYYY-MM-DD day from a form, or None with a problem recorded under `name`."""
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        problems[name] = f"Enter {label} as YYYY-MM-DD."
+        return None
+
+
+def read_options(device, program, form, problems) -> dict:
+    """The device options the user chose, checked against what the program allows."""
+    options = {}
+    for option in device.options:
+        if option.kind == "flag":
+            options[option.id] = form.get(option.id) == "on"
+            continue
+        allowed = program.allowed.get(option.id) or tuple(choice.value for choice in option.choices)
+        value = form.get(option.id) or (allowed[0] if len(allowed) == 1 else "")
+        if value not in allowed:
+            problems[option.id] = f"Choose one of the offered values for “{option.label}”."
+        options[option.id] = value
+    return options
+
+
+def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
+    """Screen the user and, when cleared, start the program. Nothing is stored unless cleared."""
+    device = catalog.device_of(program)
+    problems = {}
+    answers, missing = screening.read_answers(device, form)
+    if missing:
+        problems["q_" + missing[0]] = "Answer every question with yes or no."
+    options = read_options(device, program, form, problems)
+    start_day = parse_day(form.get("start_day"), "start_day", problems, "the start day")
+    verdict = screening.evaluate(device, answers, today)
+    outcome = StartOutcome(verdict=verdict, problems=problems, start_day=start_day)
+    if missing or verdict.blocked:
+        return outcome
+    if start_day and start_day < today:
+        problems["start_day"] = "The start day cannot be in the past."
+    elif start_day and start_day > today + MAX_START_AHEAD:
+        problems["start_day"] = "Start within the next year."
+    elif start_day and start_day < verdict.earliest_start:
+        problems["start_day"] = f"Because of your answers, start on {verdict.earliest_start:%-d %B %Y} or later."
+        outcome.start_day = verdict.earliest_start
+    if verdict.clinician and form.get("clinician_confirmed") != "on":
+        problems["clinician_confirmed"] = "Confirm that you have checked with a clinician."
+    if problems:
+        return outcome
+    options["skip_areas"] = list(verdict.skip_areas)
+    record = (device.id, device.questions_version, answers, bool(verdict.clinician), today)
+    outcome.enrollment_id = store.start_enrollment(db, user_id, program.id, start_day, options, record, now)
+    if outcome.enrollment_id is None:
+        problems["program"] = "You already follow this program."
+    return outcome
+
+
+def rescreen(db, catalog, user_id, enrollment, form, today, now) -> StartOutcome:
+    """Answer changed questions again for an enrollment; stop it when the answers now block it."""
+    device = catalog.device_of(catalog.programs[enrollment.program_id])
+    problems = {}
+    answers, missing = screening.read_answers(device, form)
+    if missing:
+        problems["q_" + missing[0]] = "Answer every question with yes or no."
+    verdict = screening.evaluate(device, answers, today)
+    outcome = StartOutcome(verdict=verdict, problems=problems)
+    if missing:
+        return outcome
+    if verdict.blocked:
+        store.stop_enrollment(db, user_id, enrollment.id, today)
+        return outcome
+    if verdict.clinician and form.get("clinician_confirmed") != "on":
+        problems["clinician_confirmed"] = "Confirm that you have checked with a clinician."
+        return outcome
+    options = dict(enrollment.options, skip_areas=list(verdict.skip_areas))
+    record = (device.id, device.questions_version, answers, bool(verdict.clinician), today)
+    store.save_screening(db, user_id, record, now, (enrollment.id, options))
+    outcome.enrollment_id = enrollment.id
+    return outcome
+
+
+def pause(db, user_id, enrollment, form, today) -> dict:
+    """Pause an enrollment from a day (today by default) until a day or until resumed."""
+    problems = {}
+    first = parse_day(form.get("first_day") or today.isoformat(), "first_day", problems, "the first day")
+    last = None
+    if (form.get("last_day") or "").strip():
+        last = parse_day(form.get("last_day"), "last_day", problems, "the last day")
+    reason = (form.get("reason") or "").strip()
+    if len(reason) > REASON_MAX:
+        problems["reason"] = f"Keep the reason under {REASON_MAX} characters."
+    if first and first < today - timedelta(days=7):
+        problems["first_day"] = "A pause can start at most a week ago."
+    if first and last and last < first:
+        problems["last_day"] = "The last day cannot be before the first day."
+    if first and last and last - first > MAX_PAUSE:
+        problems["last_day"] = "Pause for at most a year."
+    if enrollment.status != "active":
+        problems["first_day"] = "This program is stopped."
+    if problems:
+        return problems
+    if store.add_pause(db, user_id, enrollment.id, first, last, reason) is None:
+        return {"first_day": "These days overlap a pause you already have."}
+    return {}
+
+
+def resume(db, user_id, enrollment, today) -> bool:
+    """End the pause covering today (the program is due again from today); False if none does."""
+    current = enrollment.pause_on(today)
+    if current is None:
+        return False
+    store.end_pause(db, user_id, current.id, today - timedelta(days=1))
+    return True
+
+
+def cancel_pause(db, user_id, enrollment, pause_id, today) -> bool:
+    """Remove a pause that has not begun yet."""
+    pause = next((p for p in enrollment.pauses if p.id == pause_id), None)
+    if pause is None or pause.first_day <= today:
+        return False
+    store.end_pause(db, user_id, pause.id, pause.first_day - timedelta(days=1))
+    return True

@@ -1,0 +1,4 @@
+"""All SQL lives in this package, one module per noun. Functions take `db` first and return
+dataclasses or plain values; writes that read then write run in one BEGIN IMMEDIATE transaction."""
+from model.store.users import *  # noqa: F401,F403
+from model.store.enrollments import *  # noqa: F401,F403

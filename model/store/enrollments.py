@@ -1,0 +1,173 @@
+"""Enrollments in programs, their pauses, and the screenings that cleared them."""
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from model.db import immediate
+
+
+@dataclass(frozen=True)
+class Pause:
+    id: int
+    first_day: date
+    last_day: date | None
+    reason: str
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    id: int
+    user_id: int
+    program_id: str
+    start_day: date
+    options: dict
+    status: str
+    stopped_on: date | None
+    pauses: tuple[Pause, ...] = ()
+
+    def pause_on(self, day: date) -> Pause | None:
+        return next((pause for pause in self.pauses if pause.covers(day)), None)
+
+    def state_on(self, day: date) -> str:
+        """'stopped', 'paused', 'upcoming' or 'active' on that day."""
+        if self.status == "stopped":
+            return "stopped"
+        if self.pause_on(day):
+            return "paused"
+        return "upcoming" if day < self.start_day else "active"
+
+    def planned_pauses(self, day: date) -> list:
+        return [pause for pause in self.pauses if pause.first_day > day]
+
+
+@dataclass(frozen=True)
+class Screening:
+    id: int
+    device_id: str
+    questions_version: int
+    answers: dict
+    clinician_confirmed: bool
+    answered_on: date
+
+
+ENROLLMENT_COLUMNS = "id, user_id, program_id, start_day, options, status, stopped_on"
+
+
+def _day(text):
+    return date.fromisoformat(text) if text else None
+
+
+def _pauses(db, enrollment_ids):
+    by_enrollment = {enrollment_id: [] for enrollment_id in enrollment_ids}
+    if enrollment_ids:
+        marks = ",".join("?" * len(enrollment_ids))
+        for row in db.execute(f"SELECT enrollment_id, id, first_day, last_day, reason FROM pauses "
+                              f"WHERE enrollment_id IN ({marks}) ORDER BY first_day", list(enrollment_ids)):
+            by_enrollment[row[0]].append(Pause(row[1], _day(row[2]), _day(row[3]), row[4]))
+    return by_enrollment
+
+
+def _enrollments(db, where, params):
+    rows = db.execute(f"SELECT {ENROLLMENT_COLUMNS} FROM enrollments WHERE {where} ORDER BY start_day, id",
+                      params).fetchall()
+    pauses = _pauses(db, [row[0] for row in rows])
+    return [Enrollment(row[0], row[1], row[2], _day(row[3]), json.loads(row[4]), row[5], _day(row[6]),
+                       tuple(pauses[row[0]])) for row in rows]
+
+
+def enrollments_of(db, user_id, status=None):
+    """The user's enrollments, oldest first; only those with `status` when given."""
+    if status:
+        return _enrollments(db, "user_id = ? AND status = ?", [user_id, status])
+    return _enrollments(db, "user_id = ?", [user_id])
+
+
+def enrollment_of(db, user_id, enrollment_id):
+    """The user's enrollment with that id, or None (also when it is someone else's)."""
+    found = _enrollments(db, "user_id = ? AND id = ?", [user_id, enrollment_id])
+    return found[0] if found else None
+
+
+def start_enrollment(db, user_id, program_id, start_day, options, screening, now):
+    """Store the screening that cleared the user and the new enrollment, together; return its id.
+
+    `screening` is (device_id, questions_version, answers, clinician_confirmed, answered_on).
+    Returns None when the user already follows this program (nothing is written).
+    """
+    with immediate(db):
+        if db.execute("SELECT 1 FROM enrollments WHERE user_id = ? AND program_id = ? AND status = 'active'",
+                      [user_id, program_id]).fetchone():
+            return None
+        _insert_screening(db, user_id, screening, now)
+        cursor = db.execute(
+            "INSERT INTO enrollments (user_id, program_id, start_day, options, created_at) VALUES (?, ?, ?, ?, ?)",
+            [user_id, program_id, start_day.isoformat(), json.dumps(options, sort_keys=True),
+             now.isoformat(timespec="seconds")])
+    return cursor.lastrowid
+
+
+def _insert_screening(db, user_id, screening, now):
+    device_id, version, answers, confirmed, answered_on = screening
+    db.execute("INSERT INTO screenings (user_id, device_id, questions_version, answers, clinician_confirmed, "
+               "answered_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               [user_id, device_id, version, json.dumps(answers, sort_keys=True), int(confirmed),
+                answered_on.isoformat(), now.isoformat(timespec="seconds")])
+
+
+def save_screening(db, user_id, screening, now, enrollment_options=None):
+    """Store a new clearing screening; optionally update one enrollment's options with it.
+
+    `enrollment_options` is (enrollment_id, options).
+    """
+    with immediate(db):
+        _insert_screening(db, user_id, screening, now)
+        if enrollment_options:
+            enrollment_id, options = enrollment_options
+            db.execute("UPDATE enrollments SET options = ? WHERE id = ? AND user_id = ?",
+                       [json.dumps(options, sort_keys=True), enrollment_id, user_id])
+
+
+def latest_screening(db, user_id, device_id):
+    row = db.execute("SELECT id, device_id, questions_version, answers, clinician_confirmed, answered_on "
+                     "FROM screenings WHERE user_id = ? AND device_id = ? ORDER BY id DESC LIMIT 1",
+                     [user_id, device_id]).fetchone()
+    if row is None:
+        return None
+    return Screening(row[0], row[1], row[2], json.loads(row[3]), bool(row[4]), _day(row[5]))
+
+
+def stop_enrollment(db, user_id, enrollment_id, day):
+    with immediate(db):
+        db.execute("UPDATE enrollments SET status = 'stopped', stopped_on = ? "
+                   "WHERE id = ? AND user_id = ? AND status = 'active'",
+                   [day.isoformat(), enrollment_id, user_id])
+
+
+def add_pause(db, user_id, enrollment_id, first_day, last_day, reason):
+    """Add a pause unless it overlaps another one; return the new pause id or None."""
+    far = "9999-12-31"
+    end = last_day.isoformat() if last_day else far
+    with immediate(db):
+        overlap = db.execute(
+            "SELECT 1 FROM pauses WHERE enrollment_id = ? AND first_day <= ? AND coalesce(last_day, ?) >= ?",
+            [enrollment_id, end, far, first_day.isoformat()]).fetchone()
+        if overlap:
+            return None
+        cursor = db.execute("INSERT INTO pauses (enrollment_id, user_id, first_day, last_day, reason) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            [enrollment_id, user_id, first_day.isoformat(),
+                             last_day.isoformat() if last_day else None, reason])
+    return cursor.lastrowid
+
+
+def end_pause(db, user_id, pause_id, last_day):
+    """End a pause on `last_day`; a pause that would end before it began is removed."""
+    with immediate(db):
+        db.execute("DELETE FROM pauses WHERE id = ? AND user_id = ? AND first_day > ?",
+                   [pause_id, user_id, last_day.isoformat()])
+        db.execute("UPDATE pauses SET last_day = ? WHERE id = ? AND user_id = ? "
+                   "AND (last_day IS NULL OR last_day > ?)",
+                   [last_day.isoformat(), pause_id, user_id, last_day.isoformat()])

@@ -1,0 +1,98 @@
+"""The user's own programs: status, pause and resume, stop, and answering changed questions again."""
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from model import programs as program_rules
+from model import screening, store
+from views.web import catalog, get_db, now, see_other, user_today
+
+bp = Blueprint("enrollments", __name__, url_prefix="/enrollments")
+
+
+def _mine_or_404(enrollment_id):
+    enrollment = store.enrollment_of(get_db(), current_user.id, enrollment_id)
+    if enrollment is None or enrollment.program_id not in catalog().programs:
+        abort(404)
+    return enrollment
+
+
+def _page(enrollment, status=200, problems=None, template="enrollments/show.html", **extra):
+    program = catalog().programs[enrollment.program_id]
+    device = catalog().device_of(program)
+    current = screening.is_current(device, store.latest_screening(get_db(), current_user.id, device.id))
+    return render_template(template, enrollment=enrollment, program=program, device=device,
+                           catalog=catalog(), today=user_today(), screening_current=current,
+                           problems=problems or {}, form=request.form, **extra), status
+
+
+@bp.get("/<int:enrollment_id>")
+@login_required
+def show(enrollment_id):
+    """One of the user's programs."""
+    return _page(_mine_or_404(enrollment_id))
+
+
+@bp.post("/<int:enrollment_id>/pause")
+@login_required
+def pause(enrollment_id):
+    """Pause for a date range (or until resumed)."""
+    enrollment = _mine_or_404(enrollment_id)
+    problems = program_rules.pause(get_db(), current_user.id, enrollment, request.form, user_today())
+    if problems:
+        return _page(enrollment, 422, problems)
+    flash("Paused. Paused days never count as missed.")
+    return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
+
+
+@bp.post("/<int:enrollment_id>/resume")
+@login_required
+def resume(enrollment_id):
+    """End the current pause: the program is due again from today."""
+    enrollment = _mine_or_404(enrollment_id)
+    if not program_rules.resume(get_db(), current_user.id, enrollment, user_today()):
+        return _page(enrollment, 409, {"resume": "This program is not paused today."})
+    flash("Welcome back: the program is running again from today.")
+    return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
+
+
+@bp.post("/<int:enrollment_id>/pauses/<int:pause_id>/cancel")
+@login_required
+def cancel_pause(enrollment_id, pause_id):
+    """Remove a planned pause that has not started."""
+    enrollment = _mine_or_404(enrollment_id)
+    if not program_rules.cancel_pause(get_db(), current_user.id, enrollment, pause_id, user_today()):
+        abort(404)
+    flash("Planned pause removed.")
+    return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
+
+
+@bp.post("/<int:enrollment_id>/stop")
+@login_required
+def stop(enrollment_id):
+    """Stop following the program (its history stays)."""
+    enrollment = _mine_or_404(enrollment_id)
+    if request.form.get("confirm") != "yes":
+        return _page(enrollment, 422, {"stop": "Tick the box to confirm you want to stop this program."})
+    store.stop_enrollment(get_db(), current_user.id, enrollment.id, user_today())
+    flash(f"You stopped “{catalog().programs[enrollment.program_id].name}”.")
+    return see_other(url_for("programs.index"))
+
+
+@bp.route("/<int:enrollment_id>/screening", methods=["GET", "POST"])
+@login_required
+def rescreen(enrollment_id):
+    """Answer the device's safety questions again (asked when they have changed)."""
+    enrollment = _mine_or_404(enrollment_id)
+    if request.method == "GET":
+        return _page(enrollment, template="enrollments/screening.html")
+    outcome = program_rules.rescreen(get_db(), catalog(), current_user.id, enrollment, request.form,
+                                     user_today(), now())
+    if outcome.blocked:
+        program = catalog().programs[enrollment.program_id]
+        return render_template("programs/blocked.html", program=program, verdict=outcome.verdict,
+                               stopped=True)
+    if outcome.enrollment_id is None:
+        return _page(enrollment, 422, outcome.problems, template="enrollments/screening.html",
+                     verdict=outcome.verdict)
+    flash("Thank you: your answers are up to date.")
+    return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
