@@ -37,6 +37,8 @@ class Step:
         """'Left cheeks', 'Neck', 'Your tool': where the step happens, in words."""
         if self.side not in ("left", "right"):
             return AREAS[self.area]
+        if self.area == "face":
+            return f"{SIDES[self.side]} half of the face"
         area = AREAS[self.area].lower().removesuffix("s") if self.area == "cheeks" else AREAS[self.area].lower()
         return f"{SIDES[self.side]} {area}"
 
@@ -87,6 +89,7 @@ class Phase:
     note: str
     uncertain: bool
     source: str
+    rollover: bool = False
 
     @property
     def length_label(self) -> str:
@@ -309,8 +312,11 @@ def _phase(r, sources, last):
         r.fail("weeks", "give weeks or sessions, not both")
     if not (weeks or sessions or last):
         r.fail("weeks", "only the last phase may be ongoing: give weeks or sessions")
+    rollover = r.flag("rollover")
+    if rollover and (last or cadence.kind != "per_week"):
+        r.fail("rollover", "only an intensive phase with a per_week cadence (not the last phase) rolls over")
     return Phase(r.text("name"), cadence, weeks, sessions, r.text("note", ""), r.flag("uncertain"),
-                 r.source(sources))
+                 r.source(sources), rollover)
 
 
 def _question(r, sources):

@@ -72,3 +72,59 @@ def m002_create_enrollments(db):
             created_at TEXT NOT NULL
         )""")
     db.execute("CREATE INDEX screenings_user_device ON screenings(user_id, device_id, id)")
+
+
+@migrations()
+def m003_create_sessions_and_ticks(db):
+    # A session is one routine on one local day; it is done when every step the user does is ticked.
+    db.execute("""
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            routine_id TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            steps_total INTEGER NOT NULL CHECK (steps_total > 0),
+            steps_done INTEGER NOT NULL DEFAULT 0 CHECK (steps_done >= 0),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+            updated_at TEXT NOT NULL,
+            UNIQUE (user_id, day, routine_id)
+        )""")
+    db.execute("CREATE INDEX sessions_user_device_day ON sessions(user_id, device_id, day)")
+    db.execute("CREATE INDEX sessions_user_routine_day ON sessions(user_id, routine_id, status, day)")
+    # The tick's key is its identity, so ticking twice is one row and unticking deletes it.
+    db.execute("""
+        CREATE TABLE ticks (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            routine_id TEXT NOT NULL,
+            step_id TEXT NOT NULL,
+            ticked_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, day, routine_id, step_id)
+        ) WITHOUT ROWID""")
+    # The plan of an enrollment as it was from each effective day: later changes never rewrite
+    # how earlier days are judged. `phases` NULL means the catalog program's phases.
+    db.execute("""
+        CREATE TABLE enrollment_versions (
+            id INTEGER PRIMARY KEY,
+            enrollment_id INTEGER NOT NULL REFERENCES enrollments(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            effective_day TEXT NOT NULL,
+            phases TEXT,
+            options TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            UNIQUE (enrollment_id, effective_day)
+        )""")
+    db.execute("CREATE INDEX enrollment_versions_user ON enrollment_versions(user_id)")
+    db.execute("""
+        INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, created_at)
+        SELECT id, user_id, start_day, NULL, options, created_at FROM enrollments""")
+    # One-time gates such as a patch test, done on a day.
+    db.execute("""
+        CREATE TABLE gate_checks (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            device_id TEXT NOT NULL,
+            gate_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (user_id, device_id, gate_id)
+        ) WITHOUT ROWID""")

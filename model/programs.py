@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from model import screening, store
+from model.today import phase_snapshot
 
 MAX_START_AHEAD = timedelta(days=365)
 MAX_PAUSE = timedelta(days=366)
@@ -72,7 +73,8 @@ def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
         return outcome
     options["skip_areas"] = list(verdict.skip_areas)
     record = (device.id, device.questions_version, answers, bool(verdict.clinician), today)
-    outcome.enrollment_id = store.start_enrollment(db, user_id, program.id, start_day, options, record, now)
+    outcome.enrollment_id = store.start_enrollment(db, user_id, program.id, start_day, options, record, now,
+                                                   phases=phase_snapshot(program))
     if outcome.enrollment_id is None:
         problems["program"] = "You already follow this program."
     return outcome

@@ -1,6 +1,16 @@
-"""Pure scheduling rules: no Flask, no SQL, every day passed in."""
+"""Pure scheduling rules: no Flask, no SQL, every day passed in.
+
+An enrollment follows a program's phases from its start day. Each day gets a verdict: due, done,
+rest (the cadence is met), spacing (too soon after the last session of the device), excluded (another
+device used today does not mix), paused, gated (a one-time test first), upcoming, stopped or finished.
+"""
+import math
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+ONE_DAY = timedelta(days=1)
+LOOKAHEAD_DAYS = 62
 
 
 def local_day(now: datetime, time_zone: str, day_start_hour: int) -> date:
@@ -15,3 +25,267 @@ def local_day(now: datetime, time_zone: str, day_start_hour: int) -> date:
 def week_start_of(day: date, week_start: int) -> date:
     """The first day of the week holding `day`, weeks starting on `week_start` (0 = Monday)."""
     return day - timedelta(days=(day.weekday() - week_start) % 7)
+
+
+def _round_half_up(value: float) -> int:
+    return int(math.floor(value + 0.5))
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+@dataclass(frozen=True)
+class PhaseRule:
+    """One phase of a plan: a cadence and a length (weeks, sessions, or none for ongoing)."""
+    name: str
+    kind: str           # per_week | every_days | sessions_over_weeks | per_month
+    count: int = 0
+    days: int = 0
+    weeks: int = 0      # the M of "N sessions over M weeks"
+    length_weeks: int | None = None
+    length_sessions: int | None = None
+    rollover: bool = False
+
+
+@dataclass(frozen=True)
+class Version:
+    """The plan in force from `effective_day` on: phases and minimum spacing in days."""
+    effective_day: date
+    phases: tuple
+    gap_days: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the scheduler needs about one enrollment."""
+    start_day: date
+    versions: tuple                  # sorted by effective_day; the first is in force from the start
+    pauses: tuple = ()               # (first_day, last_day or None)
+    stopped_on: date | None = None
+    ready_on: date | None = None     # a one-time gate (patch test) makes sessions wait until this day
+    gated: bool = False              # the gate has not been done yet
+
+    def version_on(self, day: date) -> Version:
+        current = self.versions[0]
+        for version in self.versions:
+            if version.effective_day <= day:
+                current = version
+        return current
+
+    def paused(self, day: date) -> bool:
+        return any(first <= day and (last is None or day <= last) for first, last in self.pauses)
+
+    def paused_days(self, start: date, end: date) -> int:
+        """Paused days in [start, end)."""
+        total = 0
+        for first, last in self.pauses:
+            low = max(first, start)
+            high = min(last + ONE_DAY if last else end, end)
+            total += max(0, (high - low).days)
+        return total
+
+    def active_days(self, start: date, end: date) -> int:
+        return max(0, (end - start).days) - self.paused_days(start, end)
+
+
+@dataclass(frozen=True)
+class History:
+    """Done sessions: of this program's routine (cadence), and of the device (spacing)."""
+    routine_days: tuple = ()         # sorted days with a done session of the routine
+    device_days: tuple = ()          # sorted days with a done session of any routine of the device
+    excluded_today: str | None = None  # name of a device used today that does not mix with this one
+
+    def count(self, start: date, end: date) -> int:
+        """Sessions in [start, end)."""
+        return sum(1 for day in self.routine_days if start <= day < end)
+
+    def done_on(self, day: date) -> bool:
+        return day in self.routine_days
+
+    def last_device_day_before(self, day: date) -> date | None:
+        earlier = [d for d in self.device_days if d < day]
+        return earlier[-1] if earlier else None
+
+
+@dataclass(frozen=True)
+class PhaseAt:
+    index: int
+    rule: PhaseRule | None   # None when every phase is over
+    start: date
+    end: date | None         # first day after the phase, when known
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str               # due | done | rest | spacing | excluded | paused | gated | upcoming | stopped | finished
+    reason: str
+    phase: str = ""          # "Intensive · week 3 of 8", "Series 6 of 10"
+    next_day: date | None = None
+    planned: int = 0         # sessions planned in the day's week (for the weekly review)
+    done_in_week: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def due(self) -> bool:
+        return self.state == "due"
+
+
+def _extend(plan: Plan, start: date, days: int) -> date:
+    """The first day after `days` active (not paused) days from `start`."""
+    end = start + timedelta(days=days)
+    while True:
+        longer = start + timedelta(days=days + plan.paused_days(start, end))
+        if longer == end:
+            return end
+        end = longer
+
+
+def phase_at(plan: Plan, version: Version, history: History, day: date) -> PhaseAt:
+    """Which phase of `version` holds `day`, with its first day and (if known) its end."""
+    start = plan.start_day
+    for index, rule in enumerate(version.phases):
+        if rule.length_weeks:
+            end = _extend(plan, start, 7 * rule.length_weeks)
+        elif rule.length_sessions:
+            in_phase = [d for d in history.routine_days if d >= start]
+            end = in_phase[rule.length_sessions - 1] + ONE_DAY if len(in_phase) >= rule.length_sessions else None
+        else:
+            end = None
+        if end is None or day < end:
+            return PhaseAt(index, rule, start, end)
+        start = end
+    return PhaseAt(len(version.phases), None, start, None)
+
+
+def _segment(plan: Plan, at: PhaseAt, first: date, last_exclusive: date):
+    """The part of [first, last_exclusive) inside the phase and the enrollment."""
+    start = max(first, at.start, plan.start_day)
+    end = min(last_exclusive, at.end) if at.end else last_exclusive
+    if plan.stopped_on:
+        end = min(end, plan.stopped_on)
+    return start, max(start, end)
+
+
+def _week_quota(plan, rule, at, history, week_start):
+    """Sessions planned and done in one week's part of the phase."""
+    start, end = _segment(plan, at, week_start, week_start + timedelta(days=7))
+    active = plan.active_days(start, end)
+    rate = rule.count if rule.kind == "per_week" else rule.count / rule.weeks
+    planned = min(active, _round_half_up(rate * active / 7))
+    return planned, history.count(start, end), start, end
+
+
+def _rolled_over(plan, rule, at, history, week_start, week_start_day):
+    """Sessions missed in earlier weeks of a rollover phase (never more than the week can hold)."""
+    missed, week = 0, week_start_of(at.start, week_start_day)
+    while week < week_start:
+        planned, done, _, _ = _week_quota(plan, rule, at, history, week)
+        missed += max(0, planned - done)
+        week += timedelta(days=7)
+    return missed
+
+
+def _phase_label(rule: PhaseRule, at: PhaseAt, plan: Plan, history: History, day: date) -> str:
+    if rule.length_weeks:
+        week = plan.active_days(at.start, day) // 7 + 1
+        return f"{rule.name} · week {min(week, rule.length_weeks)} of {rule.length_weeks}"
+    if rule.length_sessions:
+        done = history.count(at.start, day)
+        return f"{rule.name} {min(done + 1, rule.length_sessions)} of {rule.length_sessions}"
+    return rule.name
+
+
+def _cadence(plan, rule, at, history, day, week_start_day):
+    """(quota still open today?, reason, planned in week, done in week, next day if met)."""
+    week_start = week_start_of(day, week_start_day)
+    if rule.kind in ("per_week", "sessions_over_weeks"):
+        planned, done, start, end = _week_quota(plan, rule, at, history, week_start)
+        if rule.rollover:
+            room = plan.active_days(day, end) + history.count(start, day)
+            planned = min(room, planned + _rolled_over(plan, rule, at, history, week_start, week_start_day))
+        before = history.count(start, day)
+        if before >= planned:
+            reason = f"{before} of {planned} done this week" if planned else "no session planned this week"
+        elif rule.kind == "sessions_over_weeks":
+            reason = f"session {history.count(at.start, day) + 1} of {rule.count}"
+        else:
+            reason = f"{ordinal(before + 1)} of {planned} this week"
+        return before < planned, reason, planned, done, week_start + timedelta(days=7)
+    if rule.kind == "every_days":
+        last = next((d for d in reversed(history.routine_days) if d < day and d >= at.start), None)
+        start, end = _segment(plan, at, week_start, week_start + timedelta(days=7))
+        planned = _round_half_up(plan.active_days(start, end) / rule.days)
+        done = history.count(start, end)
+        if last is None:
+            return True, "first session of this phase", planned, done, None
+        gap = (day - last).days
+        label = "every other day" if rule.days == 2 else f"every {rule.days} days"
+        return gap >= rule.days, f"{label}: last session {last:%A %-d %B}", planned, done, last + timedelta(days=rule.days)
+    month_start = day.replace(day=1)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    start, end = _segment(plan, at, month_start, next_month)
+    before = history.count(start, day)
+    if before >= rule.count:
+        reason = f"{before} of {rule.count} done this month"
+    else:
+        reason = "this month's session" if rule.count == 1 else f"{ordinal(before + 1)} of {rule.count} this month"
+    week_start_seg, week_end = _segment(plan, at, week_start, week_start + timedelta(days=7))
+    return before < rule.count, reason, 0, history.count(week_start_seg, week_end), next_month
+
+
+def evaluate(plan: Plan, history: History, day: date, week_start_day: int = 0) -> Verdict:
+    """The verdict for one enrollment on one day, given what was done."""
+    if day < plan.start_day:
+        return Verdict("upcoming", f"starts {plan.start_day:%A %-d %B}", next_day=plan.start_day)
+    if plan.stopped_on and day >= plan.stopped_on:
+        return Verdict("stopped", "stopped")
+    if plan.paused(day):
+        return Verdict("paused", "paused: this day never counts as missed")
+    version = plan.version_on(day)
+    at = phase_at(plan, version, history, day)
+    if at.rule is None:
+        return Verdict("finished", "program complete")
+    rule = at.rule
+    phase = _phase_label(rule, at, plan, history, day)
+    open_quota, reason, planned, done_in_week, met_next = _cadence(plan, rule, at, history, day, week_start_day)
+    counts = {"phase": phase, "planned": planned, "done_in_week": done_in_week}
+    if history.done_on(day):
+        return Verdict("done", "done today", **counts)
+    if plan.gated:
+        return Verdict("gated", "do the one-time test first", **counts)
+    if plan.ready_on and day < plan.ready_on:
+        return Verdict("gated", f"after your test, wait until {plan.ready_on:%A %-d %B}",
+                       next_day=plan.ready_on, **counts)
+    if not open_quota:
+        return Verdict("rest", f"rest day: {reason}", next_day=met_next, **counts)
+    last = history.last_device_day_before(day)
+    if version.gap_days and last and (day - last).days < version.gap_days:
+        next_day = last + timedelta(days=version.gap_days)
+        return Verdict("spacing", f"needs {version.gap_days} days between sessions",
+                       next_day=next_day, **counts)
+    if history.excluded_today:
+        return Verdict("excluded", f"not on the same day as {history.excluded_today}",
+                       next_day=day + ONE_DAY, **counts)
+    return Verdict("due", reason, **counts)
+
+
+def next_due_day(plan: Plan, history: History, day: date, week_start_day: int = 0) -> date | None:
+    """The first day after `day` the enrollment is due, if nothing more is done meanwhile."""
+    quiet = History(history.routine_days, history.device_days)
+    for offset in range(1, LOOKAHEAD_DAYS + 1):
+        candidate = day + timedelta(days=offset)
+        verdict = evaluate(plan, quiet, candidate, week_start_day)
+        if verdict.due:
+            return candidate
+        if verdict.state in ("stopped", "finished"):
+            return None
+    return None
+
+
+def gap_days(min_gap_hours: int, override_days: int | None = None) -> int:
+    """Minimum spacing in whole days: 20 hours means 'not twice a day', 48 hours means 2 days."""
+    if override_days:
+        return override_days
+    return math.ceil(min_gap_hours / 24) if min_gap_hours else 0

@@ -1,14 +1,87 @@
-"""Today: what is due on the user's local day."""
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""Today and the other days: what is due, ticked one step at a time."""
+from datetime import date
 
-from views.web import user_today
+from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from model import today as days
+from views.web import catalog, get_db, now, see_other, user_today, wants_fragment
 
 bp = Blueprint("today", __name__)
+
+
+def _day_or_404(text):
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+    if len(text) != 10 or not days.viewable(day, user_today()):
+        abort(404)
+    return day
+
+
+def _page(day):
+    view = days.build_day(get_db(), catalog(), current_user, day, user_today())
+    response = make_response(render_template("today/show.html", view=view))
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/today")
 @login_required
 def show():
-    """Today's page."""
-    return render_template("today/show.html", day=user_today())
+    """Today's routines and their steps."""
+    return _page(user_today())
+
+
+@bp.get("/days/<day>")
+@login_required
+def show_day(day):
+    """Another day: the last week can be back-filled, later days only looked at."""
+    return _page(_day_or_404(day))
+
+
+@bp.post("/days/<day>/routines/<routine_id>/steps/<step_id>")
+@login_required
+def tick_step(day, routine_id, step_id):
+    """Set one step done or not done (the form says which; never a toggle)."""
+    day, fragment = _day_or_404(day), wants_fragment(f"step-{routine_id}-{step_id}")
+    state = request.form.getlist("done")[-1:]
+    if state not in (["0"], ["1"]):
+        abort(422, "Say whether the step is done (done=1) or not (done=0).")
+    try:
+        view, card, step = days.tick(get_db(), catalog(), current_user, day, user_today(), routine_id, step_id,
+                                     state == ["1"], now())
+    except days.TickRefused as refused:
+        return _refused(refused, day, routine_id, step_id, fragment)
+    if not fragment:
+        return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
+    response = make_response(render_template("today/_tick.html", view=view, card=card, step=step))
+    response.vary.add("HX-Request")
+    return response
+
+
+def _refused(refused, day, routine_id, step_id, fragment):
+    if refused.status == 404 or not fragment:
+        if refused.status == 404:
+            abort(404, str(refused))
+        flash(str(refused))
+        return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
+    view = days.build_day(get_db(), catalog(), current_user, day, user_today())
+    card = next(c for c in view.due + view.other if c.routine.id == routine_id)
+    step = next(s for s in card.steps if s.id == step_id)
+    response = make_response(render_template("today/_tick.html", view=view, card=card, step=step,
+                                             message=str(refused)), refused.status)
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.post("/days/<day>/gates/<device_id>/<gate_id>")
+@login_required
+def check_gate(day, device_id, gate_id):
+    """Mark a one-time test (patch test, sensitivity test) as done today."""
+    day = _day_or_404(day)
+    if day != user_today() or not days.check_gate(get_db(), catalog(), current_user, device_id, gate_id, day):
+        abort(404)
+    flash("Noted. Sessions start once the waiting time after the test is over.")
+    return see_other(url_for("today.show"))

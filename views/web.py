@@ -1,4 +1,6 @@
 """Request plumbing shared by the views: the database connection, the user's day, htmx replies."""
+from datetime import timedelta
+
 from flask import current_app, g, make_response, redirect, render_template, request
 from flask_login import current_user
 
@@ -11,6 +13,8 @@ def init_app(app):
     app.add_template_filter(duration)
     app.add_template_filter(clock_time)
     app.add_template_filter(day_label)
+    app.add_template_filter(sentence)
+    app.jinja_env.globals["timedelta"] = timedelta
 
 
 def duration(seconds: int) -> str:
@@ -24,6 +28,11 @@ def duration(seconds: int) -> str:
 def clock_time(seconds: int) -> str:
     """A countdown-style m:ss."""
     return "%d:%02d" % divmod(int(seconds), 60)
+
+
+def sentence(text: str) -> str:
+    """Upper-case the first letter only (Jinja's capitalize lowers the rest: 'thursday')."""
+    return text[:1].upper() + text[1:]
 
 
 def day_label(day) -> str:

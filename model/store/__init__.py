@@ -2,3 +2,4 @@
 dataclasses or plain values; writes that read then write run in one BEGIN IMMEDIATE transaction."""
 from model.store.users import *  # noqa: F401,F403
 from model.store.enrollments import *  # noqa: F401,F403
+from model.store.sessions import *  # noqa: F401,F403

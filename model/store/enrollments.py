@@ -91,8 +91,8 @@ def enrollment_of(db, user_id, enrollment_id):
     return found[0] if found else None
 
 
-def start_enrollment(db, user_id, program_id, start_day, options, screening, now):
-    """Store the screening that cleared the user and the new enrollment, together; return its id.
+def start_enrollment(db, user_id, program_id, start_day, options, screening, now, phases=None):
+    """Store the screening that cleared the user, the enrollment and its first plan version; return its id.
 
     `screening` is (device_id, questions_version, answers, clinician_confirmed, answered_on).
     Returns None when the user already follows this program (nothing is written).
@@ -106,6 +106,10 @@ def start_enrollment(db, user_id, program_id, start_day, options, screening, now
             "INSERT INTO enrollments (user_id, program_id, start_day, options, created_at) VALUES (?, ?, ?, ?, ?)",
             [user_id, program_id, start_day.isoformat(), json.dumps(options, sort_keys=True),
              now.isoformat(timespec="seconds")])
+        db.execute("INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
+                   "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   [cursor.lastrowid, user_id, start_day.isoformat(), json.dumps(phases),
+                    json.dumps(options, sort_keys=True), now.isoformat(timespec="seconds")])
     return cursor.lastrowid
 
 

@@ -1,0 +1,211 @@
+"""A user's day: which routines are due, their steps and ticks, and setting a tick safely."""
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from model import schedule, store
+
+BACKFILL_DAYS = 7
+VIEW_PAST_DAYS = 366
+VIEW_FUTURE_DAYS = 62
+
+
+class TickRefused(Exception):
+    """A tick that would break a rule; the message says which, in plain words."""
+
+    def __init__(self, message, status=409):
+        super().__init__(message)
+        self.status = status
+
+
+def phase_rules(program) -> tuple:
+    """The catalog program's phases as the scheduler's rules."""
+    return tuple(schedule.PhaseRule(
+        name=phase.name, kind=phase.cadence.kind, count=phase.cadence.count, days=phase.cadence.days,
+        weeks=phase.cadence.weeks, length_weeks=phase.weeks, length_sessions=phase.sessions,
+        rollover=phase.rollover) for phase in program.phases)
+
+
+def phase_snapshot(program) -> list:
+    """The phases as JSON-ready dicts, stored with each plan version."""
+    return [asdict(rule) for rule in phase_rules(program)]
+
+
+def gap_for(device, options) -> int:
+    """Minimum days between sessions, with a chosen needle length's own spacing."""
+    override = None
+    for option in device.options:
+        chosen = next((c for c in option.choices if c.value == options.get(option.id)), None)
+        if chosen:
+            override = chosen.min_gap_days
+    return schedule.gap_days(device.min_gap_hours, override)
+
+
+def user_steps(routine, options) -> tuple:
+    """The steps this user does: screened-out areas and (unless allowed) neck steps removed."""
+    has_neck_option = "neck" in options
+    return routine.steps_for(options.get("skip_areas", ()), neck=options.get("neck", True) or not has_neck_option)
+
+
+@dataclass
+class Card:
+    """One enrollment's routine on one day."""
+    enrollment: object
+    program: object
+    device: object
+    routine: object
+    steps: tuple
+    ticked: frozenset
+    verdict: schedule.Verdict
+    next_day: date | None = None
+
+    @property
+    def ticked_count(self) -> int:
+        return sum(1 for step in self.steps if step.id in self.ticked)
+
+    @property
+    def complete(self) -> bool:
+        return self.ticked_count == len(self.steps)
+
+    @property
+    def tickable(self) -> bool:
+        return self.verdict.state in ("due", "done", "rest") or (self.verdict.state == "excluded" and self.started)
+
+    @property
+    def started(self) -> bool:
+        return self.ticked_count > 0
+
+
+@dataclass
+class Day:
+    day: date
+    today: date
+    due: list
+    other: list
+    gates: list          # (device, gate) still to do
+
+    @property
+    def can_tick(self) -> bool:
+        return self.today - timedelta(days=BACKFILL_DAYS) <= self.day <= self.today
+
+    @property
+    def is_future(self) -> bool:
+        return self.day > self.today
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for card in self.due if card.complete)
+
+
+def viewable(day: date, today: date) -> bool:
+    return today - timedelta(days=VIEW_PAST_DAYS) <= day <= today + timedelta(days=VIEW_FUTURE_DAYS)
+
+
+def _plan(enrollment, device, program, versions, gates_done):
+    rows = versions or [(enrollment.start_day, None, enrollment.options)]
+    made = tuple(schedule.Version(effective, tuple(schedule.PhaseRule(**p) for p in phases) if phases
+                                  else phase_rules(program), gap_for(device, options))
+                 for effective, phases, options in rows)
+    ready_on, gated = None, False
+    for gate in device.gates:
+        done_on = gates_done.get((device.id, gate.id))
+        if done_on is None:
+            gated = True
+        else:
+            ready = done_on + timedelta(days=gate.wait_days)
+            ready_on = max(ready_on, ready) if ready_on else ready
+    pauses = tuple((p.first_day, p.last_day) for p in enrollment.pauses)
+    return schedule.Plan(enrollment.start_day, made, pauses, enrollment.stopped_on, ready_on, gated)
+
+
+def build_day(db, catalog, user, day: date, today: date) -> Day:
+    """Every routine of the user's programs on `day`, with verdicts, steps and ticks."""
+    enrollments = [e for e in store.enrollments_of(db, user.id)
+                   if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)]
+    if not enrollments:
+        return Day(day, today, [], [], [])
+    since = min(e.start_day for e in enrollments)
+    by_routine, by_device = store.done_days(db, user.id, since, day)
+    versions = store.versions_of(db, user.id, [e.id for e in enrollments])
+    gates_done = store.gate_checks(db, user.id)
+    ticks = store.ticks_on(db, user.id, day)
+    started_devices = {s.device_id for s in store.sessions_on(db, user.id, day).values() if s.started}
+    cards, gates = [], []
+    for enrollment in enrollments:
+        program = catalog.programs[enrollment.program_id]
+        device, routine = catalog.device_of(program), catalog.routine_of(program)
+        conflicts = [d for d in catalog.same_day_conflicts(device.id) if d.id in started_devices]
+        history = schedule.History(tuple(by_routine.get(routine.id, ())), tuple(by_device.get(device.id, ())),
+                                   conflicts[0].name.lower() if conflicts else None)
+        plan = _plan(enrollment, device, program, versions.get(enrollment.id), gates_done)
+        verdict = schedule.evaluate(plan, history, day, user.week_start)
+        card = Card(enrollment, program, device, routine, user_steps(routine, enrollment.options),
+                    frozenset(step for r, step in ticks if r == routine.id), verdict)
+        if verdict.state not in ("due", "done", "stopped", "finished"):
+            card.next_day = verdict.next_day or schedule.next_due_day(plan, history, day, user.week_start)
+        if plan.gated and verdict.state not in ("upcoming", "stopped", "finished"):
+            gates += [(device, gate) for gate in device.gates
+                      if (device.id, gate.id) not in gates_done and (device, gate) not in gates]
+        cards.append(card)
+    _settle_conflicts(catalog, cards, day)
+    due = [c for c in cards if c.verdict.state in ("due", "done") or (c.started and c.tickable)]
+    other = [c for c in cards if c not in due and c.verdict.state not in ("stopped",)]
+    return Day(day, today, due, other, gates)
+
+
+def _settle_conflicts(catalog, cards, day):
+    """Two due devices that do not mix on one day: keep the one with the longer spacing due."""
+    due = sorted((c for c in cards if c.verdict.state == "due" and not c.started),
+                 key=lambda c: -gap_for(c.device, c.enrollment.options))
+    kept = []
+    for card in due:
+        clash = next((k for k in kept if k.device in catalog.same_day_conflicts(card.device.id)), None)
+        if clash is None:
+            kept.append(card)
+            continue
+        card.verdict = schedule.Verdict("excluded", f"{clash.device.name.lower()} is planned today and does not mix",
+                                        phase=card.verdict.phase, next_day=day + timedelta(days=1),
+                                        planned=card.verdict.planned, done_in_week=card.verdict.done_in_week)
+        card.next_day = day + timedelta(days=1)
+
+
+def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: bool, now):
+    """Set a step's state on a day after checking every rule; return the refreshed Day and card."""
+    if day > today:
+        raise TickRefused("Future days can be viewed but not ticked.")
+    if day < today - timedelta(days=BACKFILL_DAYS):
+        raise TickRefused(f"Only the last {BACKFILL_DAYS} days can be changed.", 422)
+    before = build_day(db, catalog, user, day, today)
+    card = next((c for c in before.due + before.other if c.routine.id == routine_id), None)
+    if card is None:
+        raise TickRefused("That routine is not in your programs on this day.", 404)
+    step = next((s for s in card.steps if s.id == step_id), None)
+    if step is None:
+        raise TickRefused("That step is not part of this routine.", 404)
+    if done and not card.tickable:
+        raise TickRefused(f"Not on this day: {card.verdict.reason}.")
+    if done:
+        _check_later_spacing(db, user, card, day, today)
+    store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
+                   [s.id for s in card.steps], now)
+    after = build_day(db, catalog, user, day, today)
+    return after, next(c for c in after.due + after.other if c.routine.id == routine_id), step
+
+
+def _check_later_spacing(db, user, card, day, today):
+    """A back-filled session must keep its distance from sessions already logged after it."""
+    gap = gap_for(card.device, card.enrollment.options)
+    if gap <= 1 or card.started:
+        return
+    later = store.device_days_after(db, user.id, card.device.id, day, min(today, day + timedelta(days=gap - 1)))
+    if later:
+        raise TickRefused(f"Too close to your session on {later[0]:%A %-d %B}: "
+                          f"{card.device.name.lower()} needs {gap} days between sessions.")
+
+
+def check_gate(db, catalog, user, device_id, gate_id, today):
+    """Record a one-time test as done today; False for an unknown device or gate."""
+    device = catalog.devices.get(device_id)
+    if device is None or not any(gate.id == gate_id for gate in device.gates):
+        return False
+    store.check_gate(db, user.id, device_id, gate_id, today)
+    return True

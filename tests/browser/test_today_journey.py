@@ -1,0 +1,80 @@
+"""On a phone: start a program, tick steps with one tap each, reload, finish the routine."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_programs_journey import answer_all
+
+pytestmark = pytest.mark.browser
+
+
+def start_microcurrent(page):
+    page.goto("/programs/microcurrent-60-days/start")
+    answer_all(page)
+    page.get_by_role("button", name="Start program").click()
+    page.wait_for_url("**/enrollments/*")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    page.wait_for_url("**/today")
+
+
+def test_tick_three_reload_then_finish_the_routine(signed_in):
+    page = signed_in
+    start_microcurrent(page)
+    card = page.locator("#routine-microcurrent-standard")
+    boxes = card.get_by_role("checkbox")
+    assert boxes.count() == 10
+    assert_accessible(page)
+
+    for index in range(3):
+        boxes.nth(index).click()
+        expect(page.locator("#progress-microcurrent-standard")).to_contain_text(f"{index + 1} of 10 steps")
+    assert "Wipe off" not in page.locator("#tick-status").inner_text()
+    assert "done" in page.locator("#tick-status").inner_text()
+    assert page.url.endswith("/today")  # no navigation: htmx swapped the steps in place
+
+    page.reload()
+    boxes = page.locator("#routine-microcurrent-standard").get_by_role("checkbox")
+    assert [boxes.nth(i).is_checked() for i in range(4)] == [True, True, True, False]
+
+    for index in range(3, 10):
+        boxes.nth(index).click()
+        expect(page.locator("#progress-microcurrent-standard")).to_contain_text(f"{index + 1} of 10 steps")
+    assert "Session done" in page.locator("#progress-microcurrent-standard").inner_text()
+    assert "1 of 1 routine done" in page.locator("#day-progress").inner_text()
+    assert page.locator("#day-progress-bar").evaluate("bar => bar.value === bar.max")
+    assert "Microcurrent lift complete" in page.locator("#tick-status").inner_text()
+    assert_accessible(page)
+
+
+def test_unticking_is_one_tap_too(signed_in):
+    page = signed_in
+    start_microcurrent(page)
+    box = page.get_by_role("checkbox", name="Cleanse and dry")
+    box.click()
+    expect(page.locator("#progress-microcurrent-standard")).to_contain_text("1 of 10 steps")
+    page.get_by_role("checkbox", name="Cleanse and dry").click()
+    expect(page.locator("#progress-microcurrent-standard")).to_contain_text("0 of 10 steps")
+    page.reload()
+    assert not page.get_by_role("checkbox", name="Cleanse and dry").is_checked()
+
+
+def test_a_tick_that_cannot_reach_the_server_is_not_shown_as_saved(signed_in):
+    page = signed_in
+    start_microcurrent(page)
+    page.allow_console_errors = True  # the browser logs the failed request; that is the point here
+    page.context.set_offline(True)
+    page.get_by_role("checkbox", name="Cleanse and dry").click()
+    expect(page.locator("#tick-status")).to_contain_text("Not saved")
+    assert not page.get_by_role("checkbox", name="Cleanse and dry").is_checked()
+    page.context.set_offline(False)
+
+
+def test_yesterday_and_other_days_are_one_tap_away(signed_in):
+    page = signed_in
+    start_microcurrent(page)
+    page.get_by_role("link", name="(next day)").click()
+    assert page.get_by_role("heading", name="Tomorrow").is_visible()
+    assert page.get_by_role("checkbox").first.is_disabled()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to today").click()
+    assert page.get_by_role("heading", name="Today").is_visible()

@@ -1,0 +1,239 @@
+"""The scheduler's rules, as tables, plus invariants checked with hypothesis."""
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model.schedule import History, Plan, PhaseRule, Version, evaluate, gap_days, next_due_day
+
+MONDAY = date(2026, 11, 2)
+D = timedelta(days=1)
+
+
+def per_week(n, weeks=None, rollover=False, name="Intensive"):
+    return PhaseRule(name, "per_week", count=n, length_weeks=weeks, rollover=rollover)
+
+
+def plan(*phases, start=MONDAY, gap=0, pauses=(), stopped=None, later=(), ready_on=None, gated=False):
+    versions = (Version(start, tuple(phases), gap),) + tuple(later)
+    return Plan(start, versions, tuple(pauses), stopped, ready_on, gated)
+
+
+def done(*days, device=None):
+    days = tuple(sorted(days))
+    return History(days, tuple(sorted(device)) if device is not None else days)
+
+
+def on(p, history, day, week_start=0):
+    return evaluate(p, history, day, week_start)
+
+
+# --- cadences -------------------------------------------------------------------------------
+
+def test_per_week_first_session_is_due_with_its_count():
+    verdict = on(plan(per_week(5, 8)), done(), MONDAY)
+    assert (verdict.state, verdict.reason, verdict.phase) == ("due", "1st of 5 this week", "Intensive · week 1 of 8")
+
+
+def test_per_week_counts_up_then_rests_until_next_week():
+    p = plan(per_week(5, 8))
+    history = done(*(MONDAY + i * D for i in range(5)))
+    assert on(p, done(MONDAY, MONDAY + D), MONDAY + 2 * D).reason == "3rd of 5 this week"
+    saturday = on(p, history, MONDAY + 5 * D)
+    assert saturday.state == "rest" and saturday.next_day == MONDAY + 7 * D
+    assert on(p, history, MONDAY + 7 * D).state == "due"
+
+
+def test_done_today_is_done():
+    assert on(plan(per_week(5, 8)), done(MONDAY), MONDAY).state == "done"
+
+
+def test_week_start_follows_the_user():
+    p = plan(per_week(2), start=MONDAY - 7 * D)
+    # Sessions on Sunday and Monday: a Monday week has 1 then 1; a Sunday week has 2 by Monday.
+    history = done(MONDAY - D, MONDAY)
+    assert on(p, history, MONDAY + D, week_start=0).state == "due"
+    assert on(p, history, MONDAY + D, week_start=6).state == "rest"
+
+
+def test_partial_first_week_plans_a_share():
+    thursday = MONDAY + 3 * D
+    assert on(plan(per_week(5, 8), start=thursday), done(), thursday).reason == "1st of 3 this week"
+
+
+def test_every_other_day():
+    p = plan(PhaseRule("Ongoing", "every_days", days=2))
+    history = done(MONDAY)
+    tuesday = on(p, history, MONDAY + D)
+    assert tuesday.state == "rest" and tuesday.next_day == MONDAY + 2 * D
+    assert "every other day: last session Monday" in tuesday.reason
+    assert on(p, history, MONDAY + 2 * D).state == "due"
+
+
+def test_sessions_over_weeks_then_monthly():
+    p = plan(PhaseRule("Series", "sessions_over_weeks", count=10, weeks=5, length_sessions=10),
+             PhaseRule("Monthly", "per_month", count=1))
+    first = on(p, done(), MONDAY)
+    assert (first.reason, first.phase, first.planned) == ("session 1 of 10", "Series 1 of 10", 2)
+    ten = [MONDAY + i * 3 * D for i in range(10)]
+    after = on(p, done(*ten), ten[-1] + D)
+    assert after.phase == "Monthly"
+    assert after.state == "due"  # this month's session is still open
+
+
+def test_monthly_rests_after_its_session():
+    p = plan(PhaseRule("Monthly", "per_month", count=1))
+    verdict = on(p, done(date(2026, 11, 3)), date(2026, 11, 20))
+    assert verdict.state == "rest" and verdict.next_day == date(2026, 12, 1)
+
+
+# --- spacing and exclusions -----------------------------------------------------------------
+
+def test_spacing_blocks_until_the_gap_is_over():
+    p = plan(per_week(2), gap=2)
+    verdict = on(p, done(MONDAY), MONDAY + D)
+    assert verdict.state == "spacing" and verdict.next_day == MONDAY + 2 * D
+    assert verdict.reason == "needs 2 days between sessions"
+    assert on(p, done(MONDAY), MONDAY + 2 * D).state == "due"
+
+
+def test_spacing_counts_any_routine_of_the_device():
+    p = plan(per_week(5), gap=1)
+    assert on(p, done(device=[MONDAY]), MONDAY).state == "due"  # another routine today: gap 1 allows tomorrow
+    p2 = plan(per_week(5), gap=2)
+    assert on(p2, done(device=[MONDAY]), MONDAY + D).state == "spacing"
+
+
+def test_same_day_exclusion():
+    history = History((), (), excluded_today="at-home microneedling")
+    verdict = on(plan(per_week(5)), history, MONDAY)
+    assert verdict.state == "excluded" and verdict.next_day == MONDAY + D
+    assert "at-home microneedling" in verdict.reason
+
+
+@pytest.mark.parametrize("hours, override, expected", [(0, None, 0), (20, None, 1), (48, None, 2), (20, 7, 7)])
+def test_gap_days(hours, override, expected):
+    assert gap_days(hours, override) == expected
+
+
+# --- rollover, pauses, phases, versions -----------------------------------------------------
+
+def test_missed_intensive_sessions_roll_over_to_the_next_week():
+    p = plan(per_week(5, 8, rollover=True))
+    history = done(MONDAY, MONDAY + D, MONDAY + 2 * D)  # 3 of 5 in week 1
+    assert on(p, history, MONDAY + 7 * D).reason == "1st of 7 this week"
+
+
+def test_maintenance_does_not_roll_over():
+    p = plan(per_week(3, name="Maintenance"))
+    assert on(p, done(MONDAY), MONDAY + 7 * D).reason == "1st of 3 this week"
+
+
+def test_paused_days_are_paused_and_shrink_the_week():
+    p = plan(per_week(5, 8), pauses=[(MONDAY + 3 * D, MONDAY + 6 * D)])
+    assert on(p, done(), MONDAY + 4 * D).state == "paused"
+    assert on(p, done(), MONDAY).reason == "1st of 2 this week"  # 3 active days of 7
+
+
+def test_open_pause_lasts_until_resumed():
+    p = plan(per_week(5), pauses=[(MONDAY + D, None)])
+    assert on(p, done(), MONDAY + 30 * D).state == "paused"
+
+
+def test_pauses_extend_a_phase_measured_in_weeks():
+    phases = (per_week(5, 1), per_week(3, name="Maintenance"))
+    assert on(plan(*phases), done(), MONDAY + 7 * D).phase == "Maintenance"
+    assert on(plan(*phases, pauses=[(MONDAY + 2 * D, MONDAY + 3 * D)]), done(), MONDAY + 7 * D).phase.startswith("Intensive")
+    assert on(plan(*phases, pauses=[(MONDAY + 2 * D, MONDAY + 3 * D)]), done(), MONDAY + 9 * D).phase == "Maintenance"
+
+
+def test_a_later_version_applies_from_its_day_only():
+    change = MONDAY + 14 * D
+    p = plan(per_week(5), later=[Version(change, (per_week(2, name="Gentler"),), 0)])
+    assert on(p, done(), change - D).reason.endswith("of 5 this week") or on(p, done(), change - D).state == "due"
+    assert on(p, done(), change).reason == "1st of 2 this week"
+    assert on(p, done(), change - 7 * D).phase == "Intensive"
+
+
+def test_upcoming_stopped_finished():
+    assert on(plan(per_week(5), start=MONDAY + 7 * D), done(), MONDAY).state == "upcoming"
+    assert on(plan(per_week(5), stopped=MONDAY + D), done(), MONDAY + D).state == "stopped"
+    assert on(plan(per_week(5, 1)), done(), MONDAY + 7 * D).state == "finished"
+
+
+def test_one_time_gates():
+    assert on(plan(per_week(2), gated=True), done(), MONDAY).state == "gated"
+    waiting = on(plan(per_week(2), ready_on=MONDAY + 2 * D), done(), MONDAY)
+    assert waiting.state == "gated" and waiting.next_day == MONDAY + 2 * D
+
+
+def test_next_due_day_skips_rest_and_pause():
+    p = plan(per_week(1), pauses=[(MONDAY + 7 * D, MONDAY + 8 * D)])
+    assert next_due_day(p, done(MONDAY), MONDAY) == MONDAY + 9 * D
+
+
+# --- invariants ---------------------------------------------------------------------------------
+
+cadences = st.one_of(
+    st.builds(lambda n: PhaseRule("P", "per_week", count=n), st.integers(1, 7)),
+    st.builds(lambda n: PhaseRule("P", "every_days", days=n), st.integers(1, 10)),
+    st.builds(lambda n, w: PhaseRule("P", "sessions_over_weeks", count=n, weeks=w), st.integers(1, 10), st.integers(1, 5)),
+    st.builds(lambda n: PhaseRule("P", "per_month", count=n), st.integers(1, 4)),
+)
+
+
+def follow(p, days, week_start=0, skip=frozenset()):
+    """A person who does every due session (except on `skip` days); returns their session days."""
+    sessions = []
+    for offset in range(days):
+        day = p.start_day + offset * D
+        if day not in skip and evaluate(p, done(*sessions), day, week_start).due:
+            sessions.append(day)
+    return sessions
+
+
+@settings(max_examples=60, deadline=None)
+@given(cadences, st.integers(0, 14), st.integers(0, 6), st.sets(st.integers(0, 90), max_size=20))
+def test_spacing_is_never_violated(rule, gap, week_start, skipped):
+    p = plan(rule, gap=gap)
+    sessions = follow(p, 91, week_start, {MONDAY + i * D for i in skipped})
+    assert all((b - a).days >= gap for a, b in zip(sessions, sessions[1:]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 7), st.integers(0, 6))
+def test_a_perfectly_followed_n_per_week_phase_gives_n_every_week(n, week_start):
+    start = MONDAY + week_start * D  # starts on the user's week start
+    p = plan(per_week(n), start=start, gap=1)
+    sessions = follow(p, 70, week_start)
+    for week in range(10):
+        first = start + week * 7 * D
+        assert sum(1 for d in sessions if first <= d < first + 7 * D) == n
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 7), st.integers(0, 60), st.integers(0, 20))
+def test_a_pause_creates_no_misses(n, pause_start, pause_length):
+    pause = (MONDAY + pause_start * D, MONDAY + (pause_start + pause_length) * D)
+    p = plan(per_week(n), gap=1, pauses=[pause])
+    sessions = follow(p, 84)
+    history = done(*sessions)
+    for week in range(12):
+        last_day = MONDAY + (week * 7 + 6) * D
+        verdict = evaluate(p, history, last_day)
+        if verdict.state != "paused":
+            assert verdict.done_in_week >= verdict.planned
+    assert not any(pause[0] <= d <= pause[1] for d in sessions)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cadences, cadences, st.integers(1, 80), st.lists(st.integers(0, 100), max_size=40))
+def test_a_phase_change_leaves_earlier_verdicts_unchanged(before, after, change_at, session_offsets):
+    history = done(*{MONDAY + i * D for i in session_offsets})
+    change = MONDAY + change_at * D
+    old = plan(before)
+    new = plan(before, later=[Version(change, (after,), 0)])
+    for offset in range(change_at):
+        day = MONDAY + offset * D
+        assert evaluate(old, history, day) == evaluate(new, history, day)
