@@ -36,6 +36,9 @@ chromium:
 	    echo "Browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)."; exit 1; \
 	  fi; }
 
+bench: setup
+	$(BIN)/python bench/today.py
+
 check: setup
 	$(BIN)/flask --app app catalog check
 

@@ -5,6 +5,7 @@ rest (the cadence is met), spacing (too soon after the last session of the devic
 device used today does not mix), paused, gated (a one-time test first), upcoming, stopped or finished.
 """
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -97,16 +98,31 @@ class History:
     device_days: tuple = ()          # sorted days with a done session of any routine of the device
     excluded_today: str | None = None  # name of a device used today that does not mix with this one
 
+    # Every look-up bisects the sorted days, so years of history cost next to nothing.
     def count(self, start: date, end: date) -> int:
         """Sessions in [start, end)."""
-        return sum(1 for day in self.routine_days if start <= day < end)
+        if end <= start:
+            return 0
+        return bisect_left(self.routine_days, end) - bisect_left(self.routine_days, start)
 
     def done_on(self, day: date) -> bool:
-        return day in self.routine_days
+        index = bisect_left(self.routine_days, day)
+        return index < len(self.routine_days) and self.routine_days[index] == day
+
+    def nth_from(self, start: date, n: int) -> date | None:
+        """The day of the n-th session on or after `start` (n from 1)."""
+        index = bisect_left(self.routine_days, start) + n - 1
+        return self.routine_days[index] if index < len(self.routine_days) else None
+
+    def last_before(self, day: date, not_before: date) -> date | None:
+        """The last session of the routine before `day`, if it is on or after `not_before`."""
+        index = bisect_left(self.routine_days, day)
+        last = self.routine_days[index - 1] if index else None
+        return last if last and last >= not_before else None
 
     def last_device_day_before(self, day: date) -> date | None:
-        earlier = [d for d in self.device_days if d < day]
-        return earlier[-1] if earlier else None
+        index = bisect_left(self.device_days, day)
+        return self.device_days[index - 1] if index else None
 
 
 @dataclass(frozen=True)
@@ -132,14 +148,19 @@ class Verdict:
         return self.state == "due"
 
 
-def _extend(plan: Plan, start: date, days: int) -> date:
-    """The first day after `days` active (not paused) days from `start`."""
+def _extend(plan: Plan, start: date, days: int, horizon: date) -> date:
+    """The first day after `days` active (not paused) days from `start`.
+
+    Past `horizon` the exact end does not matter (and an open pause has none): the answer is then
+    some day after the horizon, never later than the true end.
+    """
     end = start + timedelta(days=days)
-    while True:
+    while end <= horizon:
         longer = start + timedelta(days=days + plan.paused_days(start, end))
         if longer == end:
             return end
         end = longer
+    return end
 
 
 def phase_at(plan: Plan, version: Version, history: History, day: date) -> PhaseAt:
@@ -147,10 +168,11 @@ def phase_at(plan: Plan, version: Version, history: History, day: date) -> Phase
     start = plan.start_day
     for index, rule in enumerate(version.phases):
         if rule.length_weeks:
-            end = _extend(plan, start, 7 * rule.length_weeks)
+            # A month past `day` is enough for the week and month segments around it.
+            end = _extend(plan, start, 7 * rule.length_weeks, day + timedelta(days=32))
         elif rule.length_sessions:
-            in_phase = [d for d in history.routine_days if d >= start]
-            end = in_phase[rule.length_sessions - 1] + ONE_DAY if len(in_phase) >= rule.length_sessions else None
+            last = history.nth_from(start, rule.length_sessions)
+            end = last + ONE_DAY if last else None
         else:
             end = None
         if end is None or day < end:
@@ -214,15 +236,15 @@ def _cadence(plan, rule, at, history, day, week_start_day):
             reason = f"{ordinal(before + 1)} of {planned} this week"
         return before < planned, reason, planned, done, week_start + timedelta(days=7)
     if rule.kind == "every_days":
-        last = next((d for d in reversed(history.routine_days) if d < day and d >= at.start), None)
+        last = history.last_before(day, at.start)
         start, end = _segment(plan, at, week_start, week_start + timedelta(days=7))
         planned = _round_half_up(plan.active_days(start, end) / rule.days)
         done = history.count(start, end)
-        if last is None:
-            return True, "first session of this phase", planned, done, None
-        gap = (day - last).days
-        label = "every other day" if rule.days == 2 else f"every {rule.days} days"
-        return gap >= rule.days, f"{label}: last session {last:%A %-d %B}", planned, done, last + timedelta(days=rule.days)
+        label = {1: "every day", 2: "every other day"}.get(rule.days, f"every {rule.days} days")
+        if last is None or (day - last).days >= rule.days:
+            # The reason names no earlier session, so it never depends on how far back history goes.
+            return True, label, planned, done, None
+        return False, f"{label}: last session {last:%A %-d %B}", planned, done, last + timedelta(days=rule.days)
     month_start = day.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
     start, end = _segment(plan, at, month_start, next_month)

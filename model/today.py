@@ -7,6 +7,7 @@ from model import schedule, store
 BACKFILL_DAYS = 7
 VIEW_PAST_DAYS = 366
 VIEW_FUTURE_DAYS = 62
+HISTORY_WINDOW = 70  # days: covers a month, the longest spacing and every-N-days gap
 
 
 class TickRefused(Exception):
@@ -117,26 +118,46 @@ def _plan(enrollment, device, program, versions, gates_done):
     return schedule.Plan(enrollment.start_day, made, pauses, enrollment.stopped_on, ready_on, gated)
 
 
+def history_start(plan: schedule.Plan, day: date) -> date:
+    """How far back the day's verdict needs sessions: a bounded window, unless a phase counts sessions.
+
+    Weeks, months, spacing and every-N-days rules look back at most HISTORY_WINDOW days; a rollover
+    phase needs its own start; a phase measured in sessions needs the whole enrollment.
+    """
+    version = plan.version_on(day)
+    if any(rule.length_sessions or rule.kind == "sessions_over_weeks" for rule in version.phases):
+        return plan.start_day
+    window = day - timedelta(days=HISTORY_WINDOW)
+    at = schedule.phase_at(plan, version, schedule.History(), day)
+    if at.rule and at.rule.rollover:
+        window = min(window, schedule.week_start_of(at.start, 0) - timedelta(days=7))
+    return max(plan.start_day, window)
+
+
 def build_day(db, catalog, user, day: date, today: date) -> Day:
     """Every routine of the user's programs on `day`, with verdicts, steps and ticks."""
     enrollments = [e for e in store.enrollments_of(db, user.id)
                    if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)]
     if not enrollments:
         return Day(day, today, [], [], [])
-    since = min(e.start_day for e in enrollments)
-    by_routine, by_device = store.done_days(db, user.id, since, day)
     versions = store.versions_of(db, user.id, [e.id for e in enrollments])
     gates_done = store.gate_checks(db, user.id)
+    plans = {}
+    for enrollment in enrollments:
+        program = catalog.programs[enrollment.program_id]
+        plans[enrollment.id] = _plan(enrollment, catalog.device_of(program), program,
+                                     versions.get(enrollment.id), gates_done)
+    since = min(history_start(plan, day) for plan in plans.values())
+    by_routine, by_device = store.done_days(db, user.id, since, day)
     ticks = store.ticks_on(db, user.id, day)
     started_devices = {s.device_id for s in store.sessions_on(db, user.id, day).values() if s.started}
     cards, gates = [], []
     for enrollment in enrollments:
         program = catalog.programs[enrollment.program_id]
-        device, routine = catalog.device_of(program), catalog.routine_of(program)
+        device, routine, plan = catalog.device_of(program), catalog.routine_of(program), plans[enrollment.id]
         conflicts = [d for d in catalog.same_day_conflicts(device.id) if d.id in started_devices]
         history = schedule.History(tuple(by_routine.get(routine.id, ())), tuple(by_device.get(device.id, ())),
                                    conflicts[0].name.lower() if conflicts else None)
-        plan = _plan(enrollment, device, program, versions.get(enrollment.id), gates_done)
         verdict = schedule.evaluate(plan, history, day, user.week_start)
         card = Card(enrollment, program, device, routine, user_steps(routine, enrollment.options),
                     frozenset(step for r, step in ticks if r == routine.id), verdict)
@@ -187,8 +208,9 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
         _check_later_spacing(db, user, card, day, today)
     store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
                    [s.id for s in card.steps], now)
-    after = build_day(db, catalog, user, day, today)
-    return after, next(c for c in after.due + after.other if c.routine.id == routine_id), step
+    # The answer shows this step and the progress counts, which follow from the new tick alone.
+    card.ticked = card.ticked | {step_id} if done else card.ticked - {step_id}
+    return before, card, step
 
 
 def _check_later_spacing(db, user, card, day, today):

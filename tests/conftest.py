@@ -3,13 +3,21 @@ import html as html_module
 import re
 from datetime import datetime, timezone
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from app import create_app
 from model import db as database
 from model import migrations
 
 PASSWORD = "correct horse battery"
+
+# Property tests: a quick default; HYPOTHESIS_PROFILE=thorough runs many more examples.
+settings.register_profile("default", max_examples=60, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 class Clock:
