@@ -13,6 +13,12 @@ PASSWORD_MAX = 256
 EMAIL_MAX = 254
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAY_START_HOURS = range(0, 6)
+# The guided player's cue switches, in the order the store takes them.
+CUES = ("cue_beep", "cue_vibrate", "cue_voice", "auto_advance")
+CUE_LABELS = {"cue_beep": "A beep at every glide, a tone at every new step",
+              "cue_vibrate": "Vibrate at every glide (phones that can)",
+              "cue_voice": "Speak each step aloud",
+              "auto_advance": "Move to the next step when the time is up"}
 
 # argon2id with the RFC 9106 "low memory" profile (t=3, m=64 MiB, p=4): above OWASP's floor.
 hasher = PasswordHasher()

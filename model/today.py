@@ -58,6 +58,7 @@ class Card:
     ticked: frozenset
     verdict: schedule.Verdict
     next_day: date | None = None
+    session_done: bool = False   # every step ticked, or a guided session finished
 
     @property
     def ticked_count(self) -> int:
@@ -65,7 +66,7 @@ class Card:
 
     @property
     def complete(self) -> bool:
-        return self.ticked_count == len(self.steps)
+        return self.session_done or self.ticked_count == len(self.steps)
 
     @property
     def tickable(self) -> bool:
@@ -150,7 +151,8 @@ def build_day(db, catalog, user, day: date, today: date) -> Day:
     since = min(history_start(plan, day) for plan in plans.values())
     by_routine, by_device = store.done_days(db, user.id, since, day)
     ticks = store.ticks_on(db, user.id, day)
-    started_devices = {s.device_id for s in store.sessions_on(db, user.id, day).values() if s.started}
+    sessions = store.sessions_on(db, user.id, day)
+    started_devices = {s.device_id for s in sessions.values() if s.started}
     cards, gates = [], []
     for enrollment in enrollments:
         program = catalog.programs[enrollment.program_id]
@@ -159,8 +161,10 @@ def build_day(db, catalog, user, day: date, today: date) -> Day:
         history = schedule.History(tuple(by_routine.get(routine.id, ())), tuple(by_device.get(device.id, ())),
                                    conflicts[0].name.lower() if conflicts else None)
         verdict = schedule.evaluate(plan, history, day, user.week_start)
+        session = sessions.get(routine.id)
         card = Card(enrollment, program, device, routine, user_steps(routine, enrollment.options),
-                    frozenset(step for r, step in ticks if r == routine.id), verdict)
+                    frozenset(step for r, step in ticks if r == routine.id), verdict,
+                    session_done=bool(session and session.status == "done"))
         if verdict.state not in ("due", "done", "stopped", "finished"):
             card.next_day = verdict.next_day or schedule.next_due_day(plan, history, day, user.week_start)
         if plan.gated and verdict.state not in ("upcoming", "stopped", "finished"):
@@ -206,8 +210,9 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
         raise TickRefused(f"Not on this day: {card.verdict.reason}.")
     if done:
         _check_later_spacing(db, user, card, day, today)
-    store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
-                   [s.id for s in card.steps], now)
+    state = store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
+                           [s.id for s in card.steps], now)
+    card.session_done = state.status == "done"
     # The answer shows this step and the progress counts, which follow from the new tick alone.
     card.ticked = card.ticked | {step_id} if done else card.ticked - {step_id}
     return before, card, step

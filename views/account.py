@@ -9,7 +9,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 def _page(status=200, **problems):
-    return render_template("account/show.html", weekdays=accounts.WEEKDAYS,
+    return render_template("account/show.html", weekdays=accounts.WEEKDAYS, cues=accounts.CUE_LABELS,
                            hours=accounts.DAY_START_HOURS, form=request.form,
                            problems=problems), status
 
@@ -32,6 +32,16 @@ def update_settings():
         return _page(422, **problems)
     flash("Settings saved.")
     return see_other(url_for("account.show"))
+
+
+@bp.post("/cues")
+@login_required
+def update_cues():
+    """Save the guided player's cues: beep, vibration, voice, auto-advance."""
+    form = request.form
+    store.update_cues(get_db(), current_user.id, *(form.get(name) == "on" for name in accounts.CUES))
+    flash("Cue settings saved.")
+    return see_other(url_for("account.show") + "#cues-title")
 
 
 @bp.post("/password")

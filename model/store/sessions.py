@@ -20,34 +20,50 @@ class SessionState:
         return self.steps_done > 0
 
 
+def _refresh_session(db, key, device_id, counted_steps, now):
+    """Recount a session's ticked steps and store its state; returns steps_done and status.
+
+    A session is done when every counted step is ticked, or when the guided player finished it.
+    A session with no ticks that was never started in the player is removed.
+    """
+    marks = ",".join("?" * len(counted_steps))
+    steps_done = db.execute(f"SELECT count(*) FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? "
+                            f"AND step_id IN ({marks})", key + list(counted_steps)).fetchone()[0]
+    total = len(counted_steps)
+    row = db.execute("SELECT started_at, finished_at FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?",
+                     key).fetchone()
+    started, finished = (row[0], row[1]) if row else (None, None)
+    status = "done" if steps_done >= total or finished else "open"
+    if not steps_done and not started:
+        db.execute("DELETE FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
+        return 0, "open"
+    db.execute("INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
+               "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, day, routine_id) DO UPDATE "
+               "SET steps_total = excluded.steps_total, steps_done = excluded.steps_done, "
+               "status = excluded.status, updated_at = excluded.updated_at",
+               key + [device_id, total, steps_done, status, now.isoformat(timespec="seconds")])
+    return steps_done, status
+
+
+def _write_tick(db, key, step_id, done, now):
+    if done:
+        db.execute("INSERT OR IGNORE INTO ticks (user_id, day, routine_id, step_id, ticked_at) "
+                   "VALUES (?, ?, ?, ?, ?)", key + [step_id, now.isoformat(timespec="seconds")])
+    else:
+        db.execute("DELETE FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? AND step_id = ?",
+                   key + [step_id])
+
+
 def set_tick(db, user_id, day: date, routine_id, device_id, step_id, done: bool, counted_steps, now):
     """Set one step's state (never a toggle) and bring the day's session up to date, atomically.
 
-    `counted_steps` are the step ids the user does in this routine; the session is done when
-    all of them are ticked. Returns the session's SessionState.
+    `counted_steps` are the step ids the user does in this routine. Returns the SessionState.
     """
     key = [user_id, day.isoformat(), routine_id]
     with immediate(db):
-        if done:
-            db.execute("INSERT OR IGNORE INTO ticks (user_id, day, routine_id, step_id, ticked_at) "
-                       "VALUES (?, ?, ?, ?, ?)", key + [step_id, now.isoformat(timespec="seconds")])
-        else:
-            db.execute("DELETE FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? AND step_id = ?",
-                       key + [step_id])
-        marks = ",".join("?" * len(counted_steps))
-        steps_done = db.execute(f"SELECT count(*) FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? "
-                                f"AND step_id IN ({marks})", key + list(counted_steps)).fetchone()[0]
-        total = len(counted_steps)
-        status = "done" if steps_done >= total else "open"
-        if steps_done:
-            db.execute("INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
-                       "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, day, routine_id) DO UPDATE "
-                       "SET steps_total = excluded.steps_total, steps_done = excluded.steps_done, "
-                       "status = excluded.status, updated_at = excluded.updated_at",
-                       key + [device_id, total, steps_done, status, now.isoformat(timespec="seconds")])
-        else:
-            db.execute("DELETE FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
-    return SessionState(routine_id, device_id, steps_done, total, status if steps_done else "open")
+        _write_tick(db, key, step_id, done, now)
+        steps_done, status = _refresh_session(db, key, device_id, counted_steps, now)
+    return SessionState(routine_id, device_id, steps_done, len(counted_steps), status)
 
 
 def ticks_on(db, user_id, day: date) -> set:
@@ -118,3 +134,87 @@ def check_gate(db, user_id, device_id, gate_id, day: date):
     with immediate(db):
         db.execute("INSERT OR IGNORE INTO gate_checks (user_id, device_id, gate_id, day) VALUES (?, ?, ?, ?)",
                    [user_id, device_id, gate_id, day.isoformat()])
+
+
+@dataclass(frozen=True)
+class Guided:
+    """A session as the guided player sees it: its steps as they were when it started."""
+    id: int
+    user_id: int
+    day: date
+    routine_id: str
+    device_id: str
+    steps: tuple          # dicts: id, title, area, side, seconds, reps, cue_seconds, instruction
+    current_step: str | None
+    skipped: tuple
+    done: frozenset
+    started_at: str | None
+    finished_at: str | None
+
+    @property
+    def step_ids(self) -> list:
+        return [step["id"] for step in self.steps]
+
+
+GUIDED_COLUMNS = "id, user_id, day, routine_id, device_id, steps, current_step, skipped, started_at, finished_at"
+
+
+def guided_session(db, user_id, session_id):
+    """The user's session with that id (None for someone else's or a checklist-only one)."""
+    row = db.execute(f"SELECT {GUIDED_COLUMNS} FROM sessions WHERE id = ? AND user_id = ? AND steps IS NOT NULL",
+                     [session_id, user_id]).fetchone()
+    if row is None:
+        return None
+    done = frozenset(r[0] for r in db.execute(
+        "SELECT step_id FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ?", [user_id, row[2], row[3]]))
+    return Guided(row[0], row[1], date.fromisoformat(row[2]), row[3], row[4], tuple(json.loads(row[5])), row[6],
+                  tuple(json.loads(row[7])), done, row[8], row[9])
+
+
+def start_guided(db, user_id, day: date, routine_id, device_id, steps, now) -> int:
+    """Start the day's guided session of a routine, or return the one already started."""
+    key = [user_id, day.isoformat(), routine_id]
+    stamp = now.isoformat(timespec="seconds")
+    with immediate(db):
+        db.execute("INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
+                   "updated_at, started_at, steps) VALUES (?, ?, ?, ?, ?, 0, 'open', ?, ?, ?) "
+                   "ON CONFLICT (user_id, day, routine_id) DO UPDATE SET started_at = coalesce(started_at, "
+                   "excluded.started_at), steps = coalesce(steps, excluded.steps)",
+                   key + [device_id, len(steps), stamp, stamp, json.dumps(list(steps))])
+        session_id, stored = db.execute("SELECT id, steps FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?",
+                                        key).fetchone()
+        counted = [step["id"] for step in json.loads(stored)]
+        _refresh_session(db, key, device_id, counted, now)
+        ticked = {r[0] for r in db.execute("SELECT step_id FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ?",
+                                           key)}
+        db.execute("UPDATE sessions SET current_step = ? WHERE id = ? AND current_step IS NULL AND finished_at IS NULL",
+                   [next((step for step in counted if step not in ticked), None), session_id])
+    return session_id
+
+
+def record_step(db, session: Guided, step_id, outcome, next_step, now):
+    """Record a step done (a tick, as on Today) or skipped, and move the player to `next_step`."""
+    key = [session.user_id, session.day.isoformat(), session.routine_id]
+    with immediate(db):
+        skipped = [s for s in session.skipped if s != step_id]
+        if outcome == "done":
+            _write_tick(db, key, step_id, True, now)
+        else:
+            skipped.append(step_id)
+        db.execute("UPDATE sessions SET skipped = ?, current_step = ? WHERE id = ? AND finished_at IS NULL",
+                   [json.dumps(skipped), next_step, session.id])
+        _refresh_session(db, key, session.device_id, session.step_ids, now)
+
+
+def move_guided(db, session: Guided, step_id):
+    with immediate(db):
+        db.execute("UPDATE sessions SET current_step = ? WHERE id = ? AND finished_at IS NULL", [step_id, session.id])
+
+
+def finish_guided(db, session: Guided, now):
+    """Mark the session finished (once): it then counts as done."""
+    key = [session.user_id, session.day.isoformat(), session.routine_id]
+    with immediate(db):
+        db.execute("UPDATE sessions SET finished_at = ?, current_step = NULL WHERE id = ? AND finished_at IS NULL",
+                   [now.isoformat(timespec="seconds"), session.id])
+        _refresh_session(db, key, session.device_id, session.step_ids, now)

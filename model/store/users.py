@@ -22,6 +22,10 @@ class User(UserMixin):
     day_start_hour: int
     week_start: int
     created_at: str
+    cue_beep: bool = True
+    cue_vibrate: bool = True
+    cue_voice: bool = False
+    auto_advance: bool = True
     login_token: str | None = None
 
     def get_id(self):
@@ -30,7 +34,8 @@ class User(UserMixin):
         return self.login_token
 
 
-USER_COLUMNS = "id, email, password_hash, time_zone, day_start_hour, week_start, created_at"
+USER_COLUMNS = ("id, email, password_hash, time_zone, day_start_hour, week_start, created_at, "
+                "cue_beep, cue_vibrate, cue_voice, auto_advance")
 
 
 def _iso(moment: datetime) -> str:
@@ -38,7 +43,9 @@ def _iso(moment: datetime) -> str:
 
 
 def _user(row, token=None):
-    return User(*row, login_token=token) if row else None
+    if not row:
+        return None
+    return User(*row[:7], *(bool(flag) for flag in row[7:11]), login_token=token)
 
 
 def create_user(db, email, password_hash, time_zone, now) -> int:
@@ -102,6 +109,12 @@ def update_settings(db, user_id, time_zone, day_start_hour, week_start):
     with immediate(db):
         db.execute("UPDATE users SET time_zone = ?, day_start_hour = ?, week_start = ? WHERE id = ?",
                    [time_zone, day_start_hour, week_start, user_id])
+
+
+def update_cues(db, user_id, beep, vibrate, voice, auto_advance):
+    with immediate(db):
+        db.execute("UPDATE users SET cue_beep = ?, cue_vibrate = ?, cue_voice = ?, auto_advance = ? WHERE id = ?",
+                   [int(beep), int(vibrate), int(voice), int(auto_advance), user_id])
 
 
 def delete_user(db, user_id):

@@ -1,0 +1,111 @@
+"""The guided player's rules: start or resume a session, record steps in order, go back, finish."""
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from model import store
+from model.catalog import Step
+from model.today import TickRefused, build_day
+
+
+@dataclass(frozen=True)
+class Player:
+    """What the player shows: the session, its steps and where it stands."""
+    session: store.Guided
+    routine: object
+    steps: tuple          # catalog Step objects, rebuilt from the session's own snapshot
+
+    @property
+    def index(self) -> int:
+        ids = self.session.step_ids
+        return ids.index(self.session.current_step) if self.session.current_step in ids else len(ids)
+
+    @property
+    def current(self):
+        return self.steps[self.index] if self.index < len(self.steps) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.session.finished_at is not None
+
+    def state_of(self, step) -> str:
+        if step.id in self.session.done:
+            return "done"
+        return "skipped" if step.id in self.session.skipped else "pending"
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for step in self.steps if step.id in self.session.done)
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(1 for step in self.steps if self.state_of(step) == "skipped")
+
+    @property
+    def seconds_taken(self) -> int | None:
+        if not (self.session.started_at and self.session.finished_at):
+            return None
+        began, ended = (datetime.fromisoformat(t) for t in (self.session.started_at, self.session.finished_at))
+        return max(0, int((ended - began).total_seconds()))
+
+    def as_json(self) -> dict:
+        return {"current": self.session.current_step, "done": sorted(self.session.done),
+                "skipped": list(self.session.skipped), "finished": self.finished}
+
+
+def start(db, catalog, user, day, today, routine_id, now) -> int:
+    """Start (or resume) today's guided session of one of the user's routines."""
+    if day != today:
+        raise TickRefused("Guided sessions run on today's page; use the checklist to log other days.")
+    view = build_day(db, catalog, user, day, today)
+    card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
+    if card is None:
+        raise TickRefused("That routine is not in your programs today.", 404)
+    if not card.tickable:
+        raise TickRefused(f"Not today: {card.verdict.reason}.")
+    return store.start_guided(db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now)
+
+
+def load(db, catalog, user, session_id) -> Player | None:
+    session = store.guided_session(db, user.id, session_id)
+    if session is None:
+        return None
+    return Player(session, catalog.routines.get(session.routine_id), tuple(Step(**s) for s in session.steps))
+
+
+def _next_pending(player, marked):
+    """The first step after `marked` (wrapping round to earlier ones) neither done nor skipped."""
+    ids = player.session.step_ids
+    start = ids.index(marked) + 1
+    settled = set(player.session.done) | set(player.session.skipped) | {marked}
+    return next((step_id for step_id in ids[start:] + ids[:start] if step_id not in settled), None)
+
+
+def record(db, player: Player, step_id, outcome, now):
+    """The current step done or skipped: recorded at once (a done step is a Today tick).
+
+    A repeat for a step already done or skipped changes nothing; any other step is out of order.
+    """
+    if player.finished:
+        raise TickRefused("This session is finished.")
+    if step_id not in player.session.step_ids:
+        raise TickRefused("That step is not part of this session.", 404)
+    if step_id != player.session.current_step:
+        if step_id in player.session.done or step_id in player.session.skipped:
+            return  # a retried request: already counted once
+        raise TickRefused("Out of order: that is not the current step.")
+    next_step = _next_pending(player, step_id)
+    store.record_step(db, player.session, step_id, outcome, next_step, now)
+
+
+def back(db, player: Player):
+    """Return to the step before the current one."""
+    if player.finished:
+        raise TickRefused("This session is finished.")
+    if player.index > 0:
+        store.move_guided(db, player.session, player.session.step_ids[player.index - 1])
+
+
+def finish(db, player: Player, now):
+    """End the session; it counts as done. Finishing twice changes nothing."""
+    if not player.finished:
+        store.finish_guided(db, player.session, now)

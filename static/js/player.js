@@ -1,0 +1,340 @@
+// The guided player: times each step from timestamps (a throttled background tab keeps true time),
+// cues every glide (beep, vibration), announces each step (screen reader, optional voice), keeps the
+// screen awake, and records each step on the server as it happens, retrying when the network returns.
+(function () {
+  "use strict";
+
+  var COUNT_IN_MS = 3000;
+  var TICK_MS = 200;
+
+  function clockText(ms) {
+    var total = Math.max(0, Math.ceil(ms / 1000));
+    var minutes = Math.floor(total / 60);
+    var seconds = total % 60;
+    return minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+  }
+
+  function Player(root) {
+    this.root = root;
+    this.steps = Array.prototype.map.call(root.querySelectorAll("[data-steps] li"), function (li) {
+      return {
+        el: li, id: li.dataset.stepId, title: li.dataset.title, place: li.dataset.place,
+        area: li.dataset.area, side: li.dataset.side, instruction: li.dataset.instruction,
+        seconds: Number(li.dataset.seconds), cue: Number(li.dataset.cue), reps: Number(li.dataset.reps),
+        state: li.dataset.state
+      };
+    });
+    this.index = Number(root.dataset.index);
+    this.prefs = {
+      beep: root.dataset.beep === "1", vibrate: root.dataset.vibrate === "1",
+      voice: root.dataset.voice === "1", autoAdvance: root.dataset.autoAdvance === "1"
+    };
+    this.queue = [];
+    this.sending = false;
+    this.timer = null;
+    this.wakeLock = null;
+    this.audio = null;
+    this.bind();
+    this.show(this.index);
+    this.setState("ready");
+    root.querySelector("[data-start-panel]").hidden = false;
+    root.querySelector("[data-action=pause]").hidden = false;
+  }
+
+  Player.prototype.el = function (name) { return this.root.querySelector("[data-view-" + name + "]"); };
+
+  Player.prototype.setState = function (state) {
+    this.state = state;
+    this.root.dataset.state = state;
+    var pause = this.root.querySelector("[data-action=pause]");
+    pause.textContent = state === "paused" ? "Resume" : "Pause";
+    pause.setAttribute("aria-pressed", state === "paused" ? "true" : "false");
+    pause.disabled = !(state === "running" || state === "paused" || state === "waiting");
+  };
+
+  Player.prototype.bind = function () {
+    var self = this;
+    this.root.addEventListener("submit", function (event) {
+      var button = event.submitter || event.target.querySelector("button");
+      var action = button && button.dataset.action;
+      if (!action) return;
+      event.preventDefault();
+      self.act(action);
+    });
+    this.root.addEventListener("click", function (event) {
+      var button = event.target.closest("button[type=button][data-action]");
+      if (button) self.act(button.dataset.action);
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible" && (self.state === "running" || self.state === "countdown")) {
+        self.keepAwake();
+      }
+    });
+    window.addEventListener("online", function () { self.flush(); });
+  };
+
+  Player.prototype.act = function (action) {
+    if (action === "start") return this.start();
+    if (action === "pause") return this.state === "paused" ? this.resume() : this.pause();
+    if (action === "done" || action === "skip") return this.complete(action === "done" ? "done" : "skip");
+    if (action === "back") return this.back();
+    if (action === "finish") return this.finish();
+  };
+
+  // --- cues --------------------------------------------------------------------------------
+  Player.prototype.tone = function (frequency, ms, when) {
+    if (!this.prefs.beep || !this.audio) return;
+    var start = this.audio.currentTime + (when || 0);
+    var oscillator = this.audio.createOscillator();
+    var gain = this.audio.createGain();
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.25, start);
+    gain.gain.exponentialRampToValueAtTime(0.001, start + ms / 1000);
+    oscillator.connect(gain).connect(this.audio.destination);
+    oscillator.start(start);
+    oscillator.stop(start + ms / 1000);
+  };
+
+  Player.prototype.buzz = function (pattern) {
+    if (this.prefs.vibrate && navigator.vibrate) navigator.vibrate(pattern);
+  };
+
+  Player.prototype.cue = function (number, of) {
+    this.tone(880, 90);
+    this.buzz(60);
+    this.root.dataset.cues = String(Number(this.root.dataset.cues) + 1);
+    if (of) this.el("reps").textContent = "Glide " + number + " of " + of;
+  };
+
+  Player.prototype.stepTone = function () {
+    this.tone(523, 160);
+    this.tone(784, 220, 0.17);
+    this.buzz([120, 60, 120]);
+    this.root.dataset.stepChanges = String(Number(this.root.dataset.stepChanges || 0) + 1);
+  };
+
+  Player.prototype.say = function (text) {
+    this.el("announce").textContent = text;
+    if (this.prefs.voice && window.speechSynthesis && window.SpeechSynthesisUtterance) {
+      window.speechSynthesis.cancel();
+      window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+    }
+  };
+
+  Player.prototype.keepAwake = function () {
+    var self = this;
+    if (!("wakeLock" in navigator) || (this.wakeLock && !this.wakeLock.released)) return;
+    navigator.wakeLock.request("screen").then(function (lock) { self.wakeLock = lock; }, function () {});
+  };
+
+  // --- showing a step ---------------------------------------------------------------------
+  Player.prototype.show = function (index) {
+    this.index = index;
+    var step = this.steps[index];
+    var total = this.steps.length;
+    this.root.dataset.index = String(index);
+    this.el("step-count").textContent = "Step " + (index + 1) + " of " + total;
+    var progress = this.el("progress");
+    progress.value = index;
+    progress.textContent = index + " of " + total;
+    this.el("title").textContent = step.title;
+    this.el("place").textContent = step.place;
+    this.el("instruction").textContent = step.instruction;
+    this.el("clock").textContent = clockText(step.seconds * 1000);
+    this.el("reps").textContent = step.cue ? step.reps + " × " + step.cue + " s" : "";
+    this.el("face-label").textContent = step.place;
+    this.root.querySelectorAll(".face .region").forEach(function (region) {
+      var areaMatches = region.dataset.area === step.area || (step.area === "face" && region.dataset.area !== "neck");
+      var sideMatches = step.side === "both" || step.side === "none" || region.dataset.side === "both" ||
+        region.dataset.side === step.side;
+      region.classList.toggle("on", areaMatches && sideMatches);
+    });
+    this.steps.forEach(function (s, i) {
+      if (i === index) s.el.setAttribute("aria-current", "step"); else s.el.removeAttribute("aria-current");
+    });
+    this.root.querySelector("[data-action=back]").disabled = index === 0;
+    document.title = step.title + " (" + (index + 1) + " of " + total + ") · FaceReps";
+  };
+
+  Player.prototype.announceStep = function () {
+    var step = this.steps[this.index];
+    this.say("Step " + (this.index + 1) + " of " + this.steps.length + ". " + step.place + ": " +
+      step.title + ". " + step.instruction);
+  };
+
+  // --- the clock: remaining time always comes from timestamps ---------------------------
+  Player.prototype.start = function () {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (Context && !this.audio) {
+      try { this.audio = new Context(); } catch (e) { this.audio = null; }
+    }
+    this.root.querySelector("[data-start-panel]").hidden = true;
+    this.keepAwake();
+    this.setState("countdown");
+    this.countInEnds = Date.now() + COUNT_IN_MS;
+    this.say("Get ready.");
+    this.run();
+  };
+
+  Player.prototype.run = function () {
+    var self = this;
+    clearInterval(this.timer);
+    this.timer = setInterval(function () { self.tick(); }, TICK_MS);
+    this.tick();
+  };
+
+  Player.prototype.beginStep = function () {
+    this.stepStarted = Date.now();
+    this.pausedFor = 0;
+    this.cuesGiven = 0;
+    this.setState("running");
+    this.stepTone();
+    this.announceStep();
+  };
+
+  Player.prototype.tick = function () {
+    var now = Date.now();
+    if (this.state === "countdown") {
+      var left = this.countInEnds - now;
+      this.el("clock").textContent = String(Math.max(1, Math.ceil(left / 1000)));
+      if (left <= 0) {
+        this.show(this.index);
+        this.beginStep();
+      }
+      return;
+    }
+    if (this.state !== "running") return;
+    var step = this.steps[this.index];
+    var elapsed = now - this.stepStarted - this.pausedFor;
+    var duration = step.seconds * 1000;
+    this.el("clock").textContent = clockText(duration - elapsed);
+    if (step.cue) {
+      // One cue as each glide ends: 15 s of 5 s glides cue at 5, 10 and 15 s.
+      var due = Math.min(step.reps, Math.floor(elapsed / (step.cue * 1000)));
+      while (this.cuesGiven < due) {
+        this.cuesGiven += 1;
+        this.cue(this.cuesGiven, step.reps);
+      }
+    }
+    if (elapsed >= duration) {
+      if (this.prefs.autoAdvance) {
+        this.complete("done");
+      } else {
+        this.setState("waiting");
+        this.el("clock").textContent = "0:00";
+        this.tone(660, 300);
+        this.say("Time is up. Tap Done for the next step.");
+      }
+    }
+  };
+
+  Player.prototype.pause = function () {
+    if (this.state !== "running" && this.state !== "waiting") return;
+    this.pausedAt = Date.now();
+    this.resumeTo = this.state;
+    this.setState("paused");
+    this.say("Paused.");
+  };
+
+  Player.prototype.resume = function () {
+    this.pausedFor += Date.now() - this.pausedAt;
+    this.setState(this.resumeTo || "running");
+    this.say("Resumed.");
+    this.keepAwake();
+  };
+
+  // --- moving between steps, recorded on the server ---------------------------------------
+  Player.prototype.nextPending = function (from) {
+    for (var offset = 1; offset <= this.steps.length; offset += 1) {
+      var i = (from + offset) % this.steps.length;
+      if (this.steps[i].state === "pending") return i;
+    }
+    return -1;
+  };
+
+  Player.prototype.markStep = function (step, state) {
+    step.state = state;
+    step.el.dataset.state = state;
+    step.el.querySelector("[data-step-state]").textContent = state === "pending" ? "" : "· " + state;
+  };
+
+  Player.prototype.complete = function (outcome) {
+    var step = this.steps[this.index];
+    this.markStep(step, outcome === "done" ? "done" : "skipped");
+    this.send(this.root.dataset.recordUrl.replace("STEP", encodeURIComponent(step.id)), "outcome=" + outcome);
+    var next = this.nextPending(this.index);
+    if (next < 0) return this.finish();
+    this.show(next);
+    if (this.state === "ready") return;
+    this.beginStep();
+  };
+
+  Player.prototype.back = function () {
+    if (this.index === 0) return;
+    this.send(this.root.dataset.backUrl, "");
+    this.show(this.index - 1);
+    if (this.state !== "ready") this.beginStep();
+  };
+
+  Player.prototype.finish = function () {
+    var self = this;
+    clearInterval(this.timer);
+    this.setState("finished");
+    if (this.wakeLock) this.wakeLock.release().catch(function () {});
+    this.say("Session complete. Saving.");
+    this.send(this.root.dataset.finishUrl, "", function () { window.location.assign(self.root.dataset.doneUrl); });
+  };
+
+  // Requests go out one at a time, in order; a failed one waits for the network and is retried,
+  // and the page says how many steps are not saved yet. The server ignores repeats.
+  Player.prototype.send = function (url, body, then) {
+    this.queue.push({ url: url, body: body, then: then });
+    this.showSync();
+    this.flush();
+  };
+
+  Player.prototype.showSync = function () {
+    var waiting = this.queue.length;
+    this.root.dataset.unsaved = String(waiting);
+    var sync = this.el("sync");
+    sync.hidden = waiting === 0 || !this.failed;
+    sync.textContent = waiting === 1 ? "1 step not saved yet: it will be sent when you are back online." :
+      waiting + " steps not saved yet: they will be sent when you are back online.";
+  };
+
+  Player.prototype.flush = function () {
+    var self = this;
+    if (this.sending || !this.queue.length) return;
+    var item = this.queue[0];
+    this.sending = true;
+    fetch(item.url, {
+      method: "POST", body: item.body, credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" }
+    }).then(function (response) {
+      // A 4xx is final (the server refused it, e.g. the session was already finished): drop it.
+      if (response.status >= 500) throw new Error("server error");
+      self.queue.shift();
+      self.failed = false;
+      self.sending = false;
+      self.showSync();
+      if (item.then) item.then();
+      self.flush();
+    }).catch(function () {
+      self.failed = true;
+      self.sending = false;
+      self.showSync();
+      setTimeout(function () { self.flush(); }, 5000);
+    });
+  };
+
+  function init(root) {
+    root.querySelectorAll("[data-player]").forEach(function (element) {
+      if (!element.player) element.player = new Player(element);
+    });
+  }
+
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.htmx) init(document);
+  });
+})();
