@@ -95,6 +95,8 @@ def record(db, player: Player, step_id, outcome, now):
         raise TickRefused("Out of order: that is not the current step.")
     next_step = _next_pending(player, step_id)
     store.record_step(db, player.session, step_id, outcome, next_step, now)
+    if next_step is None:
+        store.finish_guided(db, player.session, now)  # nothing left to do: the session is complete
 
 
 def back(db, player: Player):

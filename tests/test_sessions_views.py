@@ -105,6 +105,9 @@ def test_the_whole_routine_without_javascript(playing, client, app, db):
     routine = app.extensions["catalog"].routines[ROUTINE]
     for s in routine.steps_for(neck=False):
         assert step(client, playing, s.id).status_code == 303
+        page = client.get(playing)
+        assert page.status_code == 200
+    assert "Session complete" in text_of(page) and "10 of 10" in text_of(page)
     assert db.execute("SELECT status, steps_done FROM sessions").fetchone() == ("done", 10)
     assert "Session done · 10 of 10 steps" in text_of(client.get("/today"))
 

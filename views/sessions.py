@@ -54,7 +54,7 @@ def start():
 def show(session_id):
     """The player at the session's current step, or the summary once finished."""
     player = _player_or_404(session_id)
-    template = "sessions/summary.html" if player.finished else "sessions/player.html"
+    template = "sessions/summary.html" if player.finished or player.current is None else "sessions/player.html"
     return render_template(template, player=player, user=current_user)
 
 
