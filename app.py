@@ -9,7 +9,7 @@ from htmx_flask import Htmx
 
 from model import catalog
 from views import register_blueprints
-from views import cli, errors, security, web
+from views import cli, errors, pwa, security, web
 from views.auth import limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent
@@ -78,6 +78,7 @@ def create_app(config=None):
     errors.init_app(app)
     cli.init_app(app)
     register_blueprints(app)
+    app.config["STATIC_VERSION"] = pwa.static_version(app)
     return app
 
 

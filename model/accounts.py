@@ -1,4 +1,5 @@
 """Account rules: who may register, how passwords are checked and hashed, valid settings."""
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import available_timezones
@@ -140,6 +141,24 @@ def update_settings(db, user, time_zone, day_start_hour, week_start):
     if not problems:
         store.update_settings(db, user.id, *values)
     return problems
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def update_reminder(db, user, raw):
+    """Set the reminder time (HH:MM, 24-hour); return problems."""
+    raw = (raw or "").strip()
+    try:
+        hour, minute = (int(part) for part in raw.split(":"))
+        valid = len(raw) == 5 and 0 <= hour < 24 and 0 <= minute < 60
+    except ValueError:
+        valid = False
+    if not valid:
+        return {"reminder_time": "Enter a time like 07:30."}
+    store.set_reminder_time(db, user.id, raw)
+    return {}
 
 
 def _int_in(raw, allowed):

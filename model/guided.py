@@ -80,7 +80,7 @@ def _next_pending(player, marked):
     return next((step_id for step_id in ids[start:] + ids[:start] if step_id not in settled), None)
 
 
-def record(db, player: Player, step_id, outcome, now):
+def record(db, player: Player, step_id, outcome, now, client_id=None):
     """The current step done or skipped: recorded at once (a done step is a Today tick).
 
     A repeat for a step already done or skipped changes nothing; any other step is out of order.
@@ -94,17 +94,17 @@ def record(db, player: Player, step_id, outcome, now):
             return  # a retried request: already counted once
         raise TickRefused("Out of order: that is not the current step.")
     next_step = _next_pending(player, step_id)
-    store.record_step(db, player.session, step_id, outcome, next_step, now)
+    store.record_step(db, player.session, step_id, outcome, next_step, now, client_id)
     if next_step is None:
         store.finish_guided(db, player.session, now)  # nothing left to do: the session is complete
 
 
-def back(db, player: Player):
-    """Return to the step before the current one."""
+def back(db, player: Player, now, client_id=None):
+    """Return to the step before the current one (a replayed request moves back only once)."""
     if player.finished:
         raise TickRefused("This session is finished.")
     if player.index > 0:
-        store.move_guided(db, player.session, player.session.step_ids[player.index - 1])
+        store.move_guided(db, player.session, player.session.step_ids[player.index - 1], now, client_id)
 
 
 def finish(db, player: Player, now):

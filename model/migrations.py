@@ -142,3 +142,19 @@ def m004_add_guided_sessions(db):
                    "cue_voice INTEGER NOT NULL DEFAULT 0 CHECK (cue_voice IN (0, 1))",
                    "auto_advance INTEGER NOT NULL DEFAULT 1 CHECK (auto_advance IN (0, 1))"]:
         db.execute(f"ALTER TABLE users ADD COLUMN {column}")
+
+
+@migrations()
+def m005_add_offline_and_calendar(db):
+    # Requests replayed from a phone's outbox carry the phone's id for them: applied once only.
+    db.execute("""
+        CREATE TABLE client_requests (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            client_id TEXT NOT NULL,
+            applied_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, client_id)
+        ) WITHOUT ROWID""")
+    # The private calendar feed: a secret token in its URL, and the time of day reminders fire.
+    db.execute("ALTER TABLE users ADD COLUMN calendar_token TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN reminder_time TEXT NOT NULL DEFAULT '08:00'")
+    db.execute("CREATE UNIQUE INDEX users_calendar_token ON users(calendar_token)")

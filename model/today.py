@@ -193,7 +193,7 @@ def _settle_conflicts(catalog, cards, day):
         card.next_day = day + timedelta(days=1)
 
 
-def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: bool, now):
+def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: bool, now, client_id=None):
     """Set a step's state on a day after checking every rule; return the refreshed Day and card."""
     if day > today:
         raise TickRefused("Future days can be viewed but not ticked.")
@@ -211,10 +211,10 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
     if done:
         _check_later_spacing(db, user, card, day, today)
     state = store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
-                           [s.id for s in card.steps], now)
+                           [s.id for s in card.steps], now, client_id)
     card.session_done = state.status == "done"
     # The answer shows this step and the progress counts, which follow from the new tick alone.
-    card.ticked = card.ticked | {step_id} if done else card.ticked - {step_id}
+    card.ticked = frozenset(s for r, s in store.ticks_on(db, user.id, day) if r == routine_id)
     return before, card, step
 
 

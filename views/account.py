@@ -44,6 +44,26 @@ def update_cues():
     return see_other(url_for("account.show") + "#cues-title")
 
 
+@bp.post("/calendar")
+@login_required
+def reset_calendar():
+    """Create the private calendar link, or replace it (the old link stops working)."""
+    store.set_calendar_token(get_db(), current_user.id, accounts.new_calendar_token())
+    flash("Your new calendar link is ready. Any old link no longer works.")
+    return see_other(url_for("account.show") + "#calendar-title")
+
+
+@bp.post("/reminder")
+@login_required
+def update_reminder():
+    """The time of day calendar reminders fire."""
+    problems = accounts.update_reminder(get_db(), current_user, request.form.get("reminder_time"))
+    if problems:
+        return _page(422, **problems)
+    flash("Reminder time saved.")
+    return see_other(url_for("account.show") + "#calendar-title")
+
+
 @bp.post("/password")
 @login_required
 def change_password():

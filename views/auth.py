@@ -77,7 +77,8 @@ def login():
     """Sign in with email and password."""
     next_url = safe_next(request.values.get("next"), url_for("today.show"))
     if request.method == "GET":
-        return render_template("auth/login.html", next_url=next_url, failed=False, form={})
+        return render_template("auth/login.html", next_url=next_url, failed=False, form={},
+                               forget_offline=session.pop("forget_offline", False))
     user = accounts.authenticate(get_db(), request.form.get("email", ""),
                                  request.form.get("password", ""))
     if user is None:
@@ -94,5 +95,8 @@ def logout():
     store.delete_login(get_db(), current_user.login_token)
     logout_user()
     session.clear()
+    session["forget_offline"] = True  # the next page clears this phone's saved pages and outbox
     flash("You are logged out.")
-    return see_other(url_for("auth.login"))
+    response = see_other(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from model import guided
 from model.today import TickRefused
-from views.web import catalog, get_db, now, see_other, user_today
+from views.web import catalog, client_id, get_db, now, see_other, user_today
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
@@ -66,7 +66,7 @@ def record_step(session_id, step_id):
     if outcome not in ("done", "skip"):
         abort(422, "Say whether the step was done (outcome=done) or skipped (outcome=skip).")
     try:
-        guided.record(get_db(), _player_or_404(session_id), step_id, outcome, now())
+        guided.record(get_db(), _player_or_404(session_id), step_id, outcome, now(), client_id())
     except TickRefused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)
@@ -77,7 +77,7 @@ def record_step(session_id, step_id):
 def back(session_id):
     """Go back one step."""
     try:
-        guided.back(get_db(), _player_or_404(session_id))
+        guided.back(get_db(), _player_or_404(session_id), now(), client_id())
     except TickRefused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)

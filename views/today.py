@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, make_response, render_template, reque
 from flask_login import current_user, login_required
 
 from model import today as days
-from views.web import catalog, get_db, now, see_other, user_today, wants_fragment
+from views.web import catalog, client_id, get_db, now, see_other, user_today, wants_fragment
 
 bp = Blueprint("today", __name__)
 
@@ -51,7 +51,7 @@ def tick_step(day, routine_id, step_id):
         abort(422, "Say whether the step is done (done=1) or not (done=0).")
     try:
         view, card, step = days.tick(get_db(), catalog(), current_user, day, user_today(), routine_id, step_id,
-                                     state == ["1"], now())
+                                     state == ["1"], now(), client_id())
     except days.TickRefused as refused:
         return _refused(refused, day, routine_id, step_id, fragment)
     if not fragment:

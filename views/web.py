@@ -1,7 +1,7 @@
 """Request plumbing shared by the views: the database connection, the user's day, htmx replies."""
 from datetime import timedelta
 
-from flask import current_app, g, make_response, redirect, render_template, request
+from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from model import db as database
@@ -15,6 +15,12 @@ def init_app(app):
     app.add_template_filter(day_label)
     app.add_template_filter(sentence)
     app.jinja_env.globals["timedelta"] = timedelta
+    app.jinja_env.globals["asset"] = asset
+
+
+def asset(filename: str) -> str:
+    """A static file's URL with the shell version, the same URL the service worker precaches."""
+    return url_for("static", filename=filename, v=current_app.config.get("STATIC_VERSION", "dev"))
 
 
 def duration(seconds: int) -> str:
@@ -80,6 +86,14 @@ def page_or_fragment(page, fragment, target_id, status=200, **context):
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def client_id():
+    """The id a phone gave a request it may replay later (None when absent); 422 when malformed."""
+    value = request.form.get("client_id") or None
+    if value is not None and (len(value) > 64 or not value.replace("-", "").isalnum()):
+        abort(422, "The request id from this phone is not valid.")
+    return value
 
 
 def see_other(location):

@@ -54,14 +54,26 @@ def _write_tick(db, key, step_id, done, now):
                    key + [step_id])
 
 
-def set_tick(db, user_id, day: date, routine_id, device_id, step_id, done: bool, counted_steps, now):
+def first_time(db, user_id, client_id, now) -> bool:
+    """Inside a write transaction: True the first time a phone's request id is seen (None: always)."""
+    if not client_id:
+        return True
+    cursor = db.execute("INSERT OR IGNORE INTO client_requests (user_id, client_id, applied_at) VALUES (?, ?, ?)",
+                        [user_id, client_id, now.isoformat(timespec="seconds")])
+    return cursor.rowcount == 1
+
+
+def set_tick(db, user_id, day: date, routine_id, device_id, step_id, done: bool, counted_steps, now,
+             client_id=None):
     """Set one step's state (never a toggle) and bring the day's session up to date, atomically.
 
-    `counted_steps` are the step ids the user does in this routine. Returns the SessionState.
+    `counted_steps` are the step ids the user does in this routine. A request replayed with the
+    same `client_id` changes nothing. Returns the SessionState.
     """
     key = [user_id, day.isoformat(), routine_id]
     with immediate(db):
-        _write_tick(db, key, step_id, done, now)
+        if first_time(db, user_id, client_id, now):
+            _write_tick(db, key, step_id, done, now)
         steps_done, status = _refresh_session(db, key, device_id, counted_steps, now)
     return SessionState(routine_id, device_id, steps_done, len(counted_steps), status)
 
@@ -192,10 +204,12 @@ def start_guided(db, user_id, day: date, routine_id, device_id, steps, now) -> i
     return session_id
 
 
-def record_step(db, session: Guided, step_id, outcome, next_step, now):
+def record_step(db, session: Guided, step_id, outcome, next_step, now, client_id=None):
     """Record a step done (a tick, as on Today) or skipped, and move the player to `next_step`."""
     key = [session.user_id, session.day.isoformat(), session.routine_id]
     with immediate(db):
+        if not first_time(db, session.user_id, client_id, now):
+            return
         skipped = [s for s in session.skipped if s != step_id]
         if outcome == "done":
             _write_tick(db, key, step_id, True, now)
@@ -206,9 +220,10 @@ def record_step(db, session: Guided, step_id, outcome, next_step, now):
         _refresh_session(db, key, session.device_id, session.step_ids, now)
 
 
-def move_guided(db, session: Guided, step_id):
+def move_guided(db, session: Guided, step_id, now, client_id=None):
     with immediate(db):
-        db.execute("UPDATE sessions SET current_step = ? WHERE id = ? AND finished_at IS NULL", [step_id, session.id])
+        if first_time(db, session.user_id, client_id, now):
+            db.execute("UPDATE sessions SET current_step = ? WHERE id = ? AND finished_at IS NULL", [step_id, session.id])
 
 
 def finish_guided(db, session: Guided, now):

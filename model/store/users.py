@@ -26,6 +26,8 @@ class User(UserMixin):
     cue_vibrate: bool = True
     cue_voice: bool = False
     auto_advance: bool = True
+    calendar_token: str | None = None
+    reminder_time: str = "08:00"
     login_token: str | None = None
 
     def get_id(self):
@@ -35,7 +37,7 @@ class User(UserMixin):
 
 
 USER_COLUMNS = ("id, email, password_hash, time_zone, day_start_hour, week_start, created_at, "
-                "cue_beep, cue_vibrate, cue_voice, auto_advance")
+                "cue_beep, cue_vibrate, cue_voice, auto_advance, calendar_token, reminder_time")
 
 
 def _iso(moment: datetime) -> str:
@@ -45,7 +47,7 @@ def _iso(moment: datetime) -> str:
 def _user(row, token=None):
     if not row:
         return None
-    return User(*row[:7], *(bool(flag) for flag in row[7:11]), login_token=token)
+    return User(*row[:7], *(bool(flag) for flag in row[7:11]), *row[11:13], login_token=token)
 
 
 def create_user(db, email, password_hash, time_zone, now) -> int:
@@ -115,6 +117,22 @@ def update_cues(db, user_id, beep, vibrate, voice, auto_advance):
     with immediate(db):
         db.execute("UPDATE users SET cue_beep = ?, cue_vibrate = ?, cue_voice = ?, auto_advance = ? WHERE id = ?",
                    [int(beep), int(vibrate), int(voice), int(auto_advance), user_id])
+
+
+def user_by_calendar_token(db, token):
+    row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE calendar_token = ?", [token]).fetchone()
+    return _user(row)
+
+
+def set_calendar_token(db, user_id, token):
+    """Give the user a new calendar token: the old feed URL stops working at once."""
+    with immediate(db):
+        db.execute("UPDATE users SET calendar_token = ? WHERE id = ?", [token, user_id])
+
+
+def set_reminder_time(db, user_id, reminder_time):
+    with immediate(db):
+        db.execute("UPDATE users SET reminder_time = ? WHERE id = ?", [reminder_time, user_id])
 
 
 def delete_user(db, user_id):

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  var outbox = window.FaceOutbox;
 
   function deviceTimeZone() {
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
@@ -27,27 +28,122 @@
     if (status) status.textContent = text;
   }
 
-  // A tick that could not reach the server: put the box back and say so, never pretend it saved.
-  function tickFailed(event, text) {
-    var form = event.detail.elt;
-    if (!form || !form.closest || !form.closest("li.tick")) return;
+  // --- ticks made offline ---------------------------------------------------------------------
+  var waiting = 0;
+
+  function tickForm(event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.closest) return null;
+    var item = elt.closest("li.tick");
+    return item ? item.querySelector("form") : null;
+  }
+
+  function keepOnPhone(form) {
+    var item = form.closest("li.tick");
+    var id = form.dataset.clientId || outbox.newId();
+    var body = new URLSearchParams(new FormData(form));
+    body.set("client_id", id);
+    waiting += 1;
+    item.classList.add("pending");
+    item.classList.remove("unsaved");
+    announce("Saved on this phone: it will sync when you are back online.");
+    return outbox.add({
+      id: id, url: form.action, body: body.toString(), target: item.id,
+      done: form.querySelector("input[type=checkbox]").checked,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "HX-Target": item.id }
+    }).then(function () {
+      if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+        navigator.serviceWorker.ready.then(function (registration) {
+          if (registration.sync) registration.sync.register("facereps-outbox").catch(function () {});
+        });
+      }
+    });
+  }
+
+  function showWaiting(root) {
+    return outbox.all().then(function (items) {
+      waiting = items.length;
+      items.forEach(function (item) {
+        var element = item.target && root.querySelector("#" + CSS.escape(item.target));
+        if (!element) return;
+        element.classList.add("pending");
+        var box = element.querySelector("input[type=checkbox]");
+        if (box) box.checked = item.done;
+      });
+    });
+  }
+
+  function sync() {
+    if (!navigator.onLine) return;
+    outbox.replay().then(function (sent) {
+      return outbox.all().then(function (items) {
+        waiting = items.length;
+        if (sent && document.querySelector("li.tick")) {
+          window.htmx.ajax("GET", window.location.pathname, { target: "#main", select: "#main", swap: "outerHTML" });
+        }
+        if (sent && !items.length) announce("Everything saved on this phone is now synced.");
+      });
+    });
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = tickForm(event);
+    if (!form) return;
+    form.dataset.clientId = outbox.newId();
+    event.detail.parameters.client_id = form.dataset.clientId;
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = tickForm(event);
+    if (!form || (navigator.onLine && waiting === 0)) return;
+    event.preventDefault();  // offline, or older ticks still waiting: keep the order, queue this one too
+    keepOnPhone(form).then(sync);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = tickForm(event);
+    if (form) keepOnPhone(form);
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = tickForm(event);
+    if (!form) return;
     var box = form.querySelector("input[type=checkbox]");
     if (box) box.checked = !box.checked;
     form.closest("li.tick").classList.add("unsaved");
-    announce(text);
+    announce("Not saved: something went wrong. Reload the page and try again.");
+  });
+  window.addEventListener("online", sync);
+
+  // --- the installed app --------------------------------------------------------------------
+  function forgetThisPhone() {
+    // Just logged out: nothing personal stays on this phone.
+    outbox.clear();
+    if (window.caches) window.caches.delete("facereps-pages");
+    if (navigator.clearAppBadge) navigator.clearAppBadge().catch(function () {});
   }
 
-  document.addEventListener("htmx:sendError", function (event) {
-    tickFailed(event, "Not saved: no connection. Try again when you are back online.");
-  });
-  document.addEventListener("htmx:responseError", function (event) {
-    tickFailed(event, "Not saved: something went wrong. Reload the page and try again.");
-  });
+  function startServiceWorker() {
+    var url = document.body.dataset.serviceWorker;
+    if (url && "serviceWorker" in navigator) {
+      navigator.serviceWorker.register(url, { scope: "/" }).catch(function () {});
+    }
+  }
 
-  function init(root) { fillTimeZones(root); }
+  function updateBadge(root) {
+    var holder = root.querySelector("[data-due-left]");
+    if (!holder || !navigator.setAppBadge) return;
+    var left = Number(holder.dataset.dueLeft);
+    (left ? navigator.setAppBadge(left) : navigator.clearAppBadge()).catch(function () {});
+  }
+
+  function init(root) {
+    fillTimeZones(root);
+    updateBadge(root);
+    if (outbox) showWaiting(root);
+  }
 
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
   document.addEventListener("DOMContentLoaded", function () {
-    if (!window.htmx) init(document);  // htmx fires htmx:load for the body itself when present
+    if (!window.htmx) init(document);
+    startServiceWorker();
+    if (document.body.hasAttribute("data-forget-offline")) forgetThisPhone(); else sync();
   });
 })();

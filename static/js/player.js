@@ -29,8 +29,6 @@
       beep: root.dataset.beep === "1", vibrate: root.dataset.vibrate === "1",
       voice: root.dataset.voice === "1", autoAdvance: root.dataset.autoAdvance === "1"
     };
-    this.queue = [];
-    this.sending = false;
     this.timer = null;
     this.wakeLock = null;
     this.audio = null;
@@ -71,6 +69,7 @@
       }
     });
     window.addEventListener("online", function () { self.flush(); });
+    this.flush();
   };
 
   Player.prototype.act = function (action) {
@@ -285,45 +284,49 @@
     this.send(this.root.dataset.finishUrl, "", function () { window.location.assign(self.root.dataset.doneUrl); });
   };
 
-  // Requests go out one at a time, in order; a failed one waits for the network and is retried,
-  // and the page says how many steps are not saved yet. The server ignores repeats.
+  // Every step goes through the outbox (IndexedDB): sent at once when online, kept on the phone
+  // and replayed in order when not. Each carries a client id, so a replay is applied only once.
   Player.prototype.send = function (url, body, then) {
-    this.queue.push({ url: url, body: body, then: then });
-    this.showSync();
-    this.flush();
+    var self = this;
+    var id = window.FaceOutbox.newId();
+    window.FaceOutbox.add({
+      id: id, url: url, body: (body ? body + "&" : "") + "client_id=" + encodeURIComponent(id),
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" }
+    }).then(function () { self.flush(then); });
   };
 
-  Player.prototype.showSync = function () {
-    var waiting = this.queue.length;
+  Player.prototype.showSync = function (waiting) {
     this.root.dataset.unsaved = String(waiting);
     var sync = this.el("sync");
-    sync.hidden = waiting === 0 || !this.failed;
-    sync.textContent = waiting === 1 ? "1 step not saved yet: it will be sent when you are back online." :
-      waiting + " steps not saved yet: they will be sent when you are back online.";
+    sync.hidden = waiting === 0;
+    sync.textContent = waiting === 1 ? "1 step saved on this phone: it will be sent when you are back online." :
+      waiting + " steps saved on this phone: they will be sent when you are back online.";
   };
 
-  Player.prototype.flush = function () {
+  Player.prototype.flush = function (then) {
     var self = this;
-    if (this.sending || !this.queue.length) return;
-    var item = this.queue[0];
-    this.sending = true;
-    fetch(item.url, {
-      method: "POST", body: item.body, credentials: "same-origin",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" }
-    }).then(function (response) {
-      // A 4xx is final (the server refused it, e.g. the session was already finished): drop it.
-      if (response.status >= 500) throw new Error("server error");
-      self.queue.shift();
-      self.failed = false;
-      self.sending = false;
-      self.showSync();
-      if (item.then) item.then();
-      self.flush();
-    }).catch(function () {
-      self.failed = true;
-      self.sending = false;
-      self.showSync();
-      setTimeout(function () { self.flush(); }, 5000);
+    if (then) this.afterSync = then;
+    window.FaceOutbox.replay().then(function (sent) {
+      self.root.dataset.sent = String(window.FaceOutbox.sent);
+      if (sent && self.state === "ready" && !self.afterSync && !self.root.dataset.reloaded) {
+        // Steps saved on this phone by an earlier visit just reached the server: show where it stands.
+        self.root.dataset.reloaded = "1";
+        window.location.reload();
+        return;
+      }
+      return window.FaceOutbox.all().then(function (items) {
+        self.showSync(items.length);
+        if (!items.length) {
+          var callback = self.afterSync;
+          self.afterSync = null;
+          if (callback) callback();
+        } else if (sent) {
+          self.flush();
+        } else {
+          clearTimeout(self.retry);
+          self.retry = setTimeout(function () { self.flush(); }, 5000);
+        }
+      });
     });
   };
 

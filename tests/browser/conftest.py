@@ -41,8 +41,20 @@ def _wait_until_up(url, process, seconds=20):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The app served by a real server process over a fresh database file."""
+def server(server_process):
+    """The base URL of the app served by a real server process."""
+    return server_process[0]
+
+
+@pytest.fixture(scope="session")
+def server_db(server_process):
+    """The server's SQLite file, to check what it stored."""
+    return server_process[1]
+
+
+@pytest.fixture(scope="session")
+def server_process(tmp_path_factory):
+    """The app served by a real server process over a fresh database file: (url, database path)."""
     folder = tmp_path_factory.mktemp("server")
     env = {**os.environ, "FACEREPS_DATABASE": str(folder / "facereps.db"),
            "FACEREPS_SECRET_KEY": "browser-tests-only", "PYTHONUNBUFFERED": "1"}
@@ -56,7 +68,7 @@ def server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)
-        yield url
+        yield url, folder / "facereps.db"
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -60,12 +60,13 @@ def test_narrow_phone_has_no_sideways_scroll_and_big_targets(browser, server):
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     register(page, "narrow@example.com")
-    for path in ["/today", "/account"]:
+    for path in ["/today", "/account", "/programs", "/programs/microcurrent-60-days/start"]:
         page.goto(path)
         assert_accessible(page)
-        small = page.evaluate("""[...document.querySelectorAll('a, button, input, select')]
+        small = page.evaluate("""[...document.querySelectorAll('a, button, input, select, summary')]
             .filter(e => e.offsetParent !== null && !e.closest('p'))
-            .map(e => (e.closest('.check') || e).getBoundingClientRect())
+            .map(e => (['radio', 'checkbox'].includes(e.type) && e.labels.length
+                        ? (e.closest('.check') || e.labels[0]) : e).getBoundingClientRect())
             .filter(r => r.height < 44 && r.width > 0 && r.right > 0)
             .length""")
         assert small == 0, f"{path}: {small} controls under 44 px high"

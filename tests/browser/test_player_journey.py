@@ -76,7 +76,7 @@ def test_reload_resumes_at_the_same_step(player):
     player.clock.run_for(COUNT_IN + 60_000 + 30_000 + 1_000)
     expect(player.get_by_role("heading", name="Jawline glides")).to_be_visible()
     expect(player.locator("[data-steps] li[data-step-id=gel-left]")).to_have_attribute("data-state", "done")
-    expect(player.locator("[data-player]")).to_have_attribute("data-unsaved", "0")
+    expect(player.locator("[data-player]")).to_have_attribute("data-sent", "2")
     player.reload()
     expect(player.get_by_text("Step 3 of 10")).to_be_visible()
     expect(player.get_by_role("heading", name="Jawline glides")).to_be_visible()
@@ -105,12 +105,12 @@ def test_the_player_is_usable_by_keyboard(player):
 
 
 def test_without_auto_advance_the_step_waits_for_done(player):
+    session = player.url
     player.goto("/account")
     player.get_by_label("Move to the next step when the time is up").uncheck()
     player.get_by_role("button", name="Save cue settings").click()
-    player.go_back()
-    player.go_back()
-    player.reload()
+    expect(player.get_by_text("Cue settings saved.")).to_be_visible()
+    player.goto(session)
     player.get_by_role("button", name="Start", exact=True).click()
     player.clock.run_for(COUNT_IN + 65_000)
     assert state(player, "state") == "waiting"
@@ -124,11 +124,11 @@ def test_losing_the_network_keeps_the_player_running_and_saves_later(player):
     player.context.set_offline(True)
     player.clock.run_for(60_000 + 30_000)
     expect(player.get_by_role("heading", name="Jawline glides")).to_be_visible()
-    expect(player.locator("[data-view-sync]")).to_contain_text("not saved yet")
+    expect(player.locator("[data-view-sync]")).to_contain_text("saved on this phone")
     assert int(state(player, "unsaved")) >= 1
     player.context.set_offline(False)
     player.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(player.locator("[data-player]")).to_have_attribute("data-unsaved", "0")
+    expect(player.locator("[data-player]")).to_have_attribute("data-sent", "2")  # cleanse and gel-left, sent once back online
     expect(player.locator("[data-view-sync]")).to_be_hidden()
     player.reload()
     expect(player.get_by_text("Step 3 of 10")).to_be_visible()

@@ -58,17 +58,6 @@ def test_unticking_is_one_tap_too(signed_in):
     assert not page.get_by_role("checkbox", name="Cleanse and dry").is_checked()
 
 
-def test_a_tick_that_cannot_reach_the_server_is_not_shown_as_saved(signed_in):
-    page = signed_in
-    start_microcurrent(page)
-    page.allow_console_errors = True  # the browser logs the failed request; that is the point here
-    page.context.set_offline(True)
-    page.get_by_role("checkbox", name="Cleanse and dry").click()
-    expect(page.locator("#tick-status")).to_contain_text("Not saved")
-    assert not page.get_by_role("checkbox", name="Cleanse and dry").is_checked()
-    page.context.set_offline(False)
-
-
 def test_yesterday_and_other_days_are_one_tap_away(signed_in):
     page = signed_in
     start_microcurrent(page)

@@ -1,0 +1,100 @@
+"""Installable and offline on a phone: the cached shell, the offline page, ticks kept and synced once."""
+import sqlite3
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, register
+from tests.browser.test_today_journey import start_microcurrent
+
+pytestmark = pytest.mark.browser
+
+
+def ticks_in(db_path, email):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT t.step_id FROM ticks t JOIN users u ON u.id = t.user_id WHERE u.email = ?",
+                            [email]).fetchall()
+
+
+def controlled(page):
+    """Wait for the service worker, then reload so it controls (and caches) the page."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    expect(page.locator("body")).to_be_visible()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+
+
+def test_chromium_finds_the_app_installable(playwright, server, tmp_path):
+    context = playwright.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
+                                                            args=CHROMIUM_ARGS, base_url=server)
+    page = context.new_page()
+    page.goto("/login")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    cdp = context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [] and manifest["url"].endswith("/manifest.webmanifest")
+    context.close()
+
+
+def test_visited_pages_open_offline_and_others_show_the_offline_page(signed_in):
+    page = signed_in
+    start_microcurrent(page)
+    controlled(page)
+    page.allow_console_errors = True  # offline requests fail in the console, by design
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="Microcurrent lift")).to_be_visible()
+    page.goto("/progress")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    page.context.set_offline(False)
+
+
+def test_offline_ticks_wait_on_the_phone_then_sync_exactly_once(phone, server_db):
+    page = phone
+    email = register(page)
+    start_microcurrent(page)
+    controlled(page)
+    page.allow_console_errors = True
+    page.context.set_offline(True)
+    page.get_by_role("checkbox", name="Cleanse and dry").click()
+    step = page.locator("#step-microcurrent-standard-cleanse")
+    expect(step).to_have_class("tick pending")  # shown as "Saved on this phone: will sync"
+    expect(step.get_by_role("checkbox")).to_be_checked()
+    expect(page.locator("#tick-status")).to_contain_text("Saved on this phone")
+    waiting = page.evaluate("FaceOutbox.all()")
+    assert len(waiting) == 1 and ticks_in(server_db, email) == []
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#progress-microcurrent-standard")).to_contain_text("1 of 10 steps")
+    assert ticks_in(server_db, email) == [("cleanse",)]
+    assert page.evaluate("FaceOutbox.all()") == []
+
+    # The same request replayed (as Background Sync might) is applied once: still one tick.
+    item = waiting[0]
+    page.evaluate("""item => fetch(item.url, {method: 'POST', body: item.body, headers: item.headers})
+                        .then(r => r.status)""", item)
+    page.get_by_role("checkbox", name="Cleanse and dry").click()  # untick, online
+    expect(page.locator("#progress-microcurrent-standard")).to_contain_text("0 of 10 steps")
+    page.evaluate("""item => fetch(item.url, {method: 'POST', body: item.body, headers: item.headers})
+                        .then(r => r.status)""", item)
+    assert ticks_in(server_db, email) == []
+
+
+def test_logout_leaves_nothing_personal_on_the_phone(signed_in):
+    page = signed_in
+    start_microcurrent(page)
+    controlled(page)
+    page.goto("/account")
+    page.evaluate("FaceOutbox.add({url: '/today', body: 'a tick made offline'})")
+    assert page.evaluate("caches.has('facereps-pages')")
+    page.get_by_role("button", name="Log out of this device").click()
+    page.wait_for_url("**/login")
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    for _ in range(50):
+        if not page.evaluate("caches.has('facereps-pages')") and page.evaluate("FaceOutbox.all()") == []:
+            break
+        page.wait_for_timeout(100)
+    assert not page.evaluate("caches.has('facereps-pages')")
+    assert page.evaluate("FaceOutbox.all()") == []

@@ -1,0 +1,152 @@
+"""Manifest, service worker, offline page, the private calendar feed and replayed offline requests."""
+import json
+import re
+from pathlib import Path
+
+from icalendar import Calendar
+from PIL import Image
+
+from model import store
+from tests.conftest import Auth, text_of
+from tests.test_programs_views import start
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def test_manifest_has_what_install_needs(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data())
+    assert {k: manifest[k] for k in ("name", "short_name", "id", "start_url", "scope", "display")} == {
+        "name": "FaceReps", "short_name": "FaceReps", "id": "/", "start_url": "/today", "scope": "/",
+        "display": "standalone"}
+    assert manifest["theme_color"] and manifest["background_color"]
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+
+
+def test_icon_files_have_their_real_pixel_sizes(client):
+    for icon in json.loads(client.get("/manifest.webmanifest").get_data())["icons"]:
+        path = STATIC / icon["src"].removeprefix("/static/")
+        width, height = (int(n) for n in icon["sizes"].split("x"))
+        with Image.open(path) as image:
+            assert image.size == (width, height) and image.format == "PNG"
+
+
+def test_service_worker_is_served_at_the_root_with_a_version(client, app):
+    response = client.get("/sw.js")
+    body = response.get_data(as_text=True)
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    version = app.config["STATIC_VERSION"]
+    assert f'"facereps-shell-" + VERSION' in body and f'"{version}"' in body
+    assert f"/static/css/app.css?v={version}" in body and '"/offline"' in body
+
+
+def test_pages_link_the_manifest_and_versioned_assets(user, client, app):
+    page = client.get("/today").get_data(as_text=True)
+    assert 'rel="manifest" href="/manifest.webmanifest"' in page
+    assert f'/static/js/app.js?v={app.config["STATIC_VERSION"]}' in page
+
+
+def test_offline_page_needs_no_login(client):
+    response = client.get("/offline")
+    assert response.status_code == 200 and "You are offline" in text_of(response)
+
+
+def test_a_new_shell_file_changes_the_version(tmp_path):
+    from types import SimpleNamespace
+
+    from views.pwa import static_version
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "app.css").write_text("a { }")
+    before = static_version(SimpleNamespace(static_folder=str(tmp_path)))
+    (tmp_path / "css" / "app.css").write_text("a { color: red }")
+    assert static_version(SimpleNamespace(static_folder=str(tmp_path))) != before
+
+
+def test_logout_tells_the_phone_to_forget(user, client):
+    response = client.post("/logout")
+    assert response.headers["Clear-Site-Data"] == '"cache"'
+    assert "data-forget-offline" in client.get("/login").get_data(as_text=True)
+    assert "data-forget-offline" not in client.get("/login").get_data(as_text=True)
+
+
+def feed_url(client):
+    client.post("/account/calendar")
+    page = client.get("/account").get_data(as_text=True)
+    return re.search(r'id="calendar-url" type="text" value="http://localhost(/calendar/[^"]+\.ics)"', page).group(1)
+
+
+def test_calendar_feed_lists_due_sessions_with_an_alarm(user, client, app):
+    start(client, app)
+    url = feed_url(client)
+    response = app.test_client().get(url)  # a calendar app has no session cookie
+    assert response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.get_data())
+    events = calendar.walk("VEVENT")
+    assert len(events) >= 10  # 5 a week for the four weeks ahead, minus rest days
+    first = events[0]
+    assert str(first["SUMMARY"]) == "FaceReps: Microcurrent lift"
+    assert first.decoded("DTSTART").isoformat() == "2026-11-24T08:00:00+01:00"
+    assert first.walk("VALARM")[0]["ACTION"] == "DISPLAY"
+
+
+def test_calendar_events_keep_their_ids(user, client, app):
+    start(client, app)
+    url = feed_url(client)
+    uids = [[str(e["UID"]) for e in Calendar.from_ical(client.get(url).get_data()).walk("VEVENT")] for _ in range(2)]
+    assert uids[0] == uids[1] and len(set(uids[0])) == len(uids[0])
+
+
+def test_reminder_time_moves_the_events(user, client, app):
+    start(client, app)
+    url = feed_url(client)
+    assert client.post("/account/reminder", data={"reminder_time": "19:45"}).status_code == 303
+    first = Calendar.from_ical(client.get(url).get_data()).walk("VEVENT")[0]
+    assert first.decoded("DTSTART").strftime("%H:%M") == "19:45"
+    for bad in ["7pm", "25:00", "", "07:5"]:
+        response = client.post("/account/reminder", data={"reminder_time": bad})
+        assert response.status_code == 422 and "like 07:30" in text_of(response)
+
+
+def test_resetting_the_token_makes_the_old_url_404(user, client):
+    old = feed_url(client)
+    new = feed_url(client)
+    assert old != new
+    assert client.get(old).status_code == 404 and client.get(new).status_code == 200
+
+
+def test_another_users_token_never_shows_your_data(user, client, app):
+    start(client, app)
+    mine = feed_url(client)
+    other = app.test_client()
+    Auth(other).register(email="eve@example.com")
+    theirs = feed_url(other)
+    assert b"Microcurrent" not in other.get(theirs).get_data()
+    assert b"Microcurrent" in other.get(mine).get_data()  # the link itself is the only key
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+    assert client.get("/calendar/" + "x" * 200 + ".ics").status_code == 404
+
+
+def test_a_replayed_offline_tick_is_applied_once(user, client, app, db):
+    start(client, app)
+    url = "/days/2026-11-24/routines/microcurrent-standard/steps/cleanse"
+    for _ in range(2):
+        assert client.post(url, data={"done": ["0", "1"], "client_id": "phone-1"}).status_code == 303
+    client.post(url, data={"done": "0", "client_id": "phone-2"})
+    client.post(url, data={"done": ["0", "1"], "client_id": "phone-1"})  # a late replay of the first
+    assert db.execute("SELECT count(*) FROM ticks").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM client_requests").fetchone()[0] == 2
+    bad = client.post(url, data={"done": "1", "client_id": "<script>"})
+    assert bad.status_code == 422
+
+
+def test_a_replayed_guided_step_is_applied_once(user, client, app, db):
+    start(client, app)
+    session = client.post("/sessions", data={"day": "2026-11-24", "routine": "microcurrent-standard"}).headers["Location"]
+    client.post(f"{session}/steps/cleanse", data={"outcome": "done", "client_id": "a"})
+    client.post(f"{session}/steps/gel-left", data={"outcome": "done", "client_id": "b"})
+    for _ in range(2):
+        client.post(f"{session}/back", data={"client_id": "c"})
+    assert store.guided_session(db, 1, int(session.rsplit("/", 1)[1])).current_step == "gel-left"
