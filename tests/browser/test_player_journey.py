@@ -1,4 +1,6 @@
 """The guided player on a phone, driven with Playwright's clock: cues, auto-advance, pause, resume."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -124,8 +126,9 @@ def test_losing_the_network_keeps_the_player_running_and_saves_later(player):
     player.context.set_offline(True)
     player.clock.run_for(60_000 + 30_000)
     expect(player.get_by_role("heading", name="Jawline glides")).to_be_visible()
+    expect(player.locator("[data-player]")).to_have_attribute("data-unsaved", re.compile("^[1-9]"))
+    expect(player.locator("[data-view-sync]")).to_be_visible()
     expect(player.locator("[data-view-sync]")).to_contain_text("saved on this phone")
-    assert int(state(player, "unsaved")) >= 1
     player.context.set_offline(False)
     player.evaluate("window.dispatchEvent(new Event('online'))")
     expect(player.locator("[data-player]")).to_have_attribute("data-sent", "2")  # cleanse and gel-left, sent once back online
