@@ -56,6 +56,7 @@ def create_app(config=None):
         PERMANENT_SESSION_LIFETIME=timedelta(days=30),
         LOGIN_MAX_AGE=timedelta(days=30),
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,
+        PHOTO_MAX_BYTES=10 * 1024 * 1024,
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         LOGIN_LIMIT="5 per minute",
@@ -63,6 +64,8 @@ def create_app(config=None):
     )
     app.config.update(_config_from_env(production))
     app.config.update(config or {})
+    app.config.setdefault("PHOTO_DIR", Path(app.config["DATABASE"]).parent / "photos")
+    app.config["PHOTO_DIR"] = Path(app.config["PHOTO_DIR"])
     if not app.config.get("SECRET_KEY"):
         if app.config["PRODUCTION"]:
             raise RuntimeError("FACEREPS_SECRET_KEY must be set in production.")

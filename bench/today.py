@@ -1,4 +1,4 @@
-"""Benchmark: server time of the Today page and of a tick, fresh user vs two years of history.
+"""Benchmark: server time of the Today page, a tick and the Progress page, fresh user vs two years.
 
 Run with `make bench` (or `.venv/bin/python bench/today.py`). Builds a throw-away SQLite file,
 seeds a fresh user and a user with 3 programs followed for 2 years, and times requests through
@@ -48,15 +48,16 @@ def follow_for_two_years(conn, catalog, user, start_day):
         day += timedelta(days=1)
 
 
-def timed(client, method, path, **kwargs):
-    samples = []
+def timed(clients, method, path, **kwargs):
+    """Median and 95th percentile per user, the users' requests interleaved so drift hits both alike."""
+    samples = {name: [] for name in clients}
     for _ in range(REPEAT):
-        began = time.perf_counter()
-        response = getattr(client, method)(path, **kwargs)
-        samples.append((time.perf_counter() - began) * 1000)
-        assert response.status_code in (200, 303), (path, response.status_code)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95)]
+        for name, client in clients.items():
+            began = time.perf_counter()
+            response = getattr(client, method)(path, **kwargs)
+            samples[name].append((time.perf_counter() - began) * 1000)
+            assert response.status_code in (200, 303), (path, response.status_code)
+    return {name: (statistics.median(s), sorted(s)[int(len(s) * 0.95)]) for name, s in samples.items()}
 
 
 def main():
@@ -81,17 +82,18 @@ def main():
     print("sessions per routine:", dict(per_routine))
     print(f"seeded in {time.perf_counter() - seeded:.1f} s: {counts['sessions']} sessions, {counts['ticks']} ticks")
     print(f"{'user':<10} {'endpoint':<8} {'median ms':>10} {'p95 ms':>8}   ({REPEAT} requests each)")
-    results = {}
-    for name, client in clients.items():
-        results[(name, "today")] = timed(client, "get", "/today")
-        tick = "/days/2026-11-24/routines/face-workout-5min/steps/cheek-lifter"
-        results[(name, "tick")] = timed(client, "post", tick, data={"done": ["0", "1"]},
-                                        headers={"HX-Request": "true", "HX-Target": "step-face-workout-5min-cheek-lifter"})
-        for endpoint in ("today", "tick"):
-            median, p95 = results[(name, endpoint)]
-            print(f"{name:<10} {endpoint:<8} {median:>10.2f} {p95:>8.2f}")
-    for endpoint in ("today", "tick"):
-        ratio = results[("two years", endpoint)][0] / results[("fresh", endpoint)][0]
+    tick = "/days/2026-11-24/routines/face-workout-5min/steps/cheek-lifter"
+    results = {
+        "today": timed(clients, "get", "/today"),
+        "tick": timed(clients, "post", tick, data={"done": ["0", "1"]},
+                      headers={"HX-Request": "true", "HX-Target": "step-face-workout-5min-cheek-lifter"}),
+        "progress": timed(clients, "get", "/progress"),
+    }
+    for name in clients:
+        for endpoint, figures in results.items():
+            print(f"{name:<10} {endpoint:<8} {figures[name][0]:>10.2f} {figures[name][1]:>8.2f}")
+    for endpoint, figures in results.items():
+        ratio = figures["two years"][0] / figures["fresh"][0]
         print(f"{endpoint}: two years / fresh = {ratio:.2f}x (target <= 1.5x)")
     conn.close()
 

@@ -158,3 +158,32 @@ def m005_add_offline_and_calendar(db):
     db.execute("ALTER TABLE users ADD COLUMN calendar_token TEXT")
     db.execute("ALTER TABLE users ADD COLUMN reminder_time TEXT NOT NULL DEFAULT '08:00'")
     db.execute("CREATE UNIQUE INDEX users_calendar_token ON users(calendar_token)")
+
+
+@migrations()
+def m006_create_checkins_and_photos(db):
+    # One check-in per user and week (keyed by the week's first day): self-ratings and a note.
+    db.execute("""
+        CREATE TABLE checkins (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            week TEXT NOT NULL,
+            firmness INTEGER NOT NULL CHECK (firmness BETWEEN 1 AND 5),
+            fine_lines INTEGER NOT NULL CHECK (fine_lines BETWEEN 1 AND 5),
+            glow INTEGER NOT NULL CHECK (glow BETWEEN 1 AND 5),
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, week)
+        ) WITHOUT ROWID""")
+    # Progress photos: the files live outside static/ under random names; one per week and angle.
+    db.execute("""
+        CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            week TEXT NOT NULL,
+            angle TEXT NOT NULL CHECK (angle IN ('front', 'left', 'right')),
+            filename TEXT NOT NULL UNIQUE,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (user_id, week, angle)
+        )""")

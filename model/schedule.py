@@ -238,7 +238,10 @@ def _cadence(plan, rule, at, history, day, week_start_day):
     if rule.kind == "every_days":
         last = history.last_before(day, at.start)
         start, end = _segment(plan, at, week_start, week_start + timedelta(days=7))
-        planned = _round_half_up(plan.active_days(start, end) / rule.days)
+        # Planned: the days of the phase's N-day rhythm that fall in this week (and are not paused).
+        offset = -(-(start - at.start).days // rule.days)
+        grid = (at.start + timedelta(days=rule.days * k) for k in range(offset, offset + 8))
+        planned = sum(1 for d in grid if start <= d < end and not plan.paused(d))
         done = history.count(start, end)
         label = {1: "every day", 2: "every other day"}.get(rule.days, f"every {rule.days} days")
         if last is None or (day - last).days >= rule.days:
@@ -311,3 +314,36 @@ def gap_days(min_gap_hours: int, override_days: int | None = None) -> int:
     if override_days:
         return override_days
     return math.ceil(min_gap_hours / 24) if min_gap_hours else 0
+
+
+def phase_spans(plan: Plan, history: History, until: date) -> tuple:
+    """The phases of the plan version in force on `until`, each with its first day and end."""
+    version, spans, day = plan.version_on(until), [], plan.start_day
+    while day <= until:
+        at = phase_at(plan, version, history, day)
+        if at.rule is None:
+            break
+        spans.append(at)
+        if at.end is None or at.end > until:
+            break
+        day = at.end
+    return tuple(spans)
+
+
+def week_totals(plan: Plan, history: History, first: date, week_start_day: int = 0, spans=None) -> tuple:
+    """(planned, done) for the week starting `first`, summed over the phases it overlaps.
+
+    Works from phase spans (computed once for many weeks), not a verdict per day.
+    """
+    end = first + timedelta(days=7)
+    if spans is None:
+        spans = phase_spans(plan, history, end - timedelta(days=1))
+    planned = 0
+    for at in spans:
+        if at.start >= end or (at.end is not None and at.end <= first) or at.rule.kind == "per_month":
+            continue
+        day = max(first, at.start, plan.start_day)
+        if plan.stopped_on and day >= plan.stopped_on:
+            continue
+        planned += _cadence(plan, at.rule, at, history, day, week_start_day)[2]
+    return planned, history.count(first, end)

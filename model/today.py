@@ -135,12 +135,8 @@ def history_start(plan: schedule.Plan, day: date) -> date:
     return max(plan.start_day, window)
 
 
-def build_day(db, catalog, user, day: date, today: date) -> Day:
-    """Every routine of the user's programs on `day`, with verdicts, steps and ticks."""
-    enrollments = [e for e in store.enrollments_of(db, user.id)
-                   if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)]
-    if not enrollments:
-        return Day(day, today, [], [], [])
+def plans_for(db, catalog, user, enrollments):
+    """enrollment id → the scheduler's Plan, from stored plan versions, pauses and gate checks."""
     versions = store.versions_of(db, user.id, [e.id for e in enrollments])
     gates_done = store.gate_checks(db, user.id)
     plans = {}
@@ -148,6 +144,16 @@ def build_day(db, catalog, user, day: date, today: date) -> Day:
         program = catalog.programs[enrollment.program_id]
         plans[enrollment.id] = _plan(enrollment, catalog.device_of(program), program,
                                      versions.get(enrollment.id), gates_done)
+    return plans, gates_done
+
+
+def build_day(db, catalog, user, day: date, today: date) -> Day:
+    """Every routine of the user's programs on `day`, with verdicts, steps and ticks."""
+    enrollments = [e for e in store.enrollments_of(db, user.id)
+                   if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)]
+    if not enrollments:
+        return Day(day, today, [], [], [])
+    plans, gates_done = plans_for(db, catalog, user, enrollments)
     since = min(history_start(plan, day) for plan in plans.values())
     by_routine, by_device = store.done_days(db, user.id, since, day)
     ticks = store.ticks_on(db, user.id, day)

@@ -1,9 +1,11 @@
 """Account: settings (time zone, day start, week start), password, log out, delete."""
-from flask import Blueprint, flash, render_template, request, url_for
+import json
+
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from model import accounts, store
-from views.web import get_db, see_other
+from model import accounts, photos, store, transfer
+from views.web import get_db, now, see_other
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -64,6 +66,41 @@ def update_reminder():
     return see_other(url_for("account.show") + "#calendar-title")
 
 
+@bp.get("/export.json")
+@login_required
+def export_json():
+    """Everything of yours, as JSON that imports back."""
+    data = transfer.export_json(get_db(), current_user, current_app.config["PHOTO_DIR"], now())
+    response = current_app.response_class(json.dumps(data, indent=1), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="facereps-export.json"'
+    return response
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    """Sessions and check-ins, for a spreadsheet."""
+    response = current_app.response_class(transfer.export_csv(get_db(), current_user), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="facereps.csv"'
+    return response
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_data():
+    """Import an export into this new account."""
+    if request.method == "GET":
+        return render_template("account/import.html", problem=None)
+    upload = request.files.get("file")
+    try:
+        transfer.import_json(get_db(), current_user, upload.read() if upload else b"",
+                             current_app.config["PHOTO_DIR"])
+    except transfer.ImportError_ as error:
+        return render_template("account/import.html", problem=str(error)), 422
+    flash("Your data is imported.")
+    return see_other(url_for("today.show"))
+
+
 @bp.post("/password")
 @login_required
 def change_password():
@@ -84,7 +121,9 @@ def delete():
         return _page(422, confirm="Tick the box to confirm you want everything deleted.")
     if not accounts.password_matches(current_user.password_hash, request.form.get("delete_password", "")):
         return _page(422, delete_password="That is not your password.")
+    files = store.photo_files_of(get_db(), current_user.id)
     store.delete_user(get_db(), current_user.id)
+    photos.remove_files(current_app.config["PHOTO_DIR"], files)
     logout_user()
     flash("Your account and all its data have been deleted.")
     return see_other(url_for("auth.login"))

@@ -3,3 +3,5 @@ dataclasses or plain values; writes that read then write run in one BEGIN IMMEDI
 from model.store.users import *  # noqa: F401,F403
 from model.store.enrollments import *  # noqa: F401,F403
 from model.store.sessions import *  # noqa: F401,F403
+from model.store.progress import *  # noqa: F401,F403
+from model.store.exports import *  # noqa: F401,F403

@@ -19,7 +19,7 @@ def test_register_today_logout_login(phone):
     for tab in ["Programs", "Progress", "Account"]:
         phone.get_by_role("navigation", name="Main").get_by_role("link", name=tab).click()
         phone.wait_for_url(f"**/{tab.lower()}")
-        assert phone.get_by_role("link", name=tab).get_attribute("aria-current") == "page"
+        assert phone.get_by_role("navigation", name="Main").get_by_role("link", name=tab).get_attribute("aria-current") == "page"
         assert_accessible(phone)
 
     phone.get_by_role("button", name="Log out of this device").click()

@@ -1,0 +1,172 @@
+"""Pure weekly review rules: a week's days against the plan, adherence, streaks and a strength score.
+
+A flexible plan ("5 a week") only misses sessions a week cannot make up any more: a week's shortfall
+is laid on its last undone due days; earlier undone days were rest the user chose.
+"""
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from model import schedule
+
+ONE_DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
+SCORE_WEEKS = 26      # the score reads half a year, starting from that half year's average
+STREAK_WEEKS = 260    # five years
+STREAK_WEEKS_SHOWN = 26  # the review counts a streak back half a year; a longer one shows as "N+"
+
+
+@dataclass(frozen=True)
+class DayMark:
+    day: date
+    kind: str     # done | rest | paused | skipped | missed | open | planned | none
+    label: str
+
+
+@dataclass(frozen=True)
+class Week:
+    first: date
+    days: tuple           # seven DayMarks
+    planned: int
+    done: int
+    missed: int
+    phase: str
+
+    @property
+    def adherence(self) -> int | None:
+        """Percent of planned sessions done (extra sessions never push it past 100)."""
+        if not self.planned:
+            return None
+        return min(100, round(100 * self.done / self.planned))
+
+
+LABELS = {"done": "done", "rest": "rest day", "paused": "paused", "skipped": "skipped", "missed": "missed",
+          "open": "still to do", "planned": "planned", "none": "no session"}
+
+
+def _kind(verdict, day, today, plan):
+    if verdict.state == "done":
+        return "done"
+    if verdict.state == "paused":
+        reason = next((r for first, last, r in getattr(plan, "pause_reasons", ()) if first <= day <= (last or day)), "")
+        return "skipped" if reason == "skipped" else "paused"
+    if verdict.state in ("upcoming", "stopped", "finished"):
+        return "none"
+    if verdict.due:
+        return "planned" if day > today else "open"
+    return "rest"
+
+
+def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
+    """The seven days from `first`, each marked, with the week's planned, done and missed counts."""
+    verdicts = [schedule.evaluate(plan, history, first + i * ONE_DAY, week_start) for i in range(7)]
+    days = [first + i * ONE_DAY for i in range(7)]
+    kinds = [_kind(v, d, today, plan) for v, d in zip(verdicts, days)]
+    planned = 0
+    seen = set()
+    for verdict in verdicts:
+        phase = verdict.phase.split(" · ")[0]
+        if verdict.phase and phase not in seen:
+            seen.add(phase)
+            planned += verdict.planned
+    done = kinds.count("done")
+    future = sum(1 for kind in kinds if kind == "planned")
+    still_open = sum(1 for day, kind in zip(days, kinds) if kind == "open" and day == today)
+    shortfall = max(0, planned - done - future - still_open)
+    # Lay the shortfall on the last undone due days before today; earlier ones were chosen rest.
+    for index in reversed(range(7)):
+        if kinds[index] == "open" and days[index] < today:
+            if shortfall:
+                kinds[index] = "missed"
+                shortfall -= 1
+            else:
+                kinds[index] = "rest"
+    marks = tuple(DayMark(d, k, LABELS[k]) for d, k in zip(days, kinds))
+    phase = next((v.phase for v in reversed(verdicts) if v.phase), "")
+    return Week(first, marks, planned, done, kinds.count("missed"), phase)
+
+
+class Ledger:
+    """Week totals of one plan and history, each computed once (streak and strength share them)."""
+
+    def __init__(self, plan, history, week_start: int = 0):
+        self.plan, self.history, self.week_start, self.memo = plan, history, week_start, {}
+
+    def week(self, first: date, today: date) -> "Week":
+        key = ("week", first, today)
+        if key not in self.memo:
+            self.memo[key] = week(self.plan, self.history, first, today, self.week_start)
+        return self.memo[key]
+
+    def totals(self, first: date) -> tuple:
+        if first not in self.memo:
+            if "spans" not in self.memo:
+                self.memo["spans"] = schedule.phase_spans(self.plan, self.history, first + 6 * ONE_DAY)
+            spans = self.memo["spans"]
+            if spans and spans[-1].end is not None and spans[-1].end <= first + 6 * ONE_DAY:
+                spans = None  # a later phase: let week_totals find it
+            self.memo[first] = schedule.week_totals(self.plan, self.history, first, self.week_start, spans)
+        return self.memo[first]
+
+
+def streak(plan, history, today: date, week_start: int = 0, max_weeks: int = STREAK_WEEKS, ledger=None) -> tuple:
+    """(sessions, more): scheduled sessions done on time, counted back from today until a missed one.
+
+    Rest days, pauses and skips never break it; today's session still to do does not either.
+    `more` is True when the count stopped at `max_weeks` with no miss found: the streak is longer.
+    """
+    ledger = ledger or Ledger(plan, history, week_start)
+    this_week = schedule.week_start_of(today, week_start)
+    total, first = 0, this_week
+    for _ in range(max_weeks):
+        if first + WEEK <= plan.start_day:
+            return total, False
+        if first != this_week:
+            planned, done = ledger.totals(first)
+            if done >= planned:  # a whole week on plan: no need to look at its days
+                total += done
+                first -= WEEK
+                continue
+        for mark in reversed(ledger.week(first, today).days):
+            if mark.day > today:
+                continue
+            if mark.kind == "missed":
+                return total, False
+            total += mark.kind == "done"
+        first -= WEEK
+    return total, first + WEEK > plan.start_day
+
+
+def multiplier(sessions_per_day: float) -> float:
+    """Loop Habit Tracker's decay: k = 0.5 ** (sqrt(f) / 13), f in sessions per day."""
+    return 0.5 ** (math.sqrt(max(sessions_per_day, 1 / 31)) / 13)
+
+
+def strength(plan, history, today: date, week_start: int = 0, ledger=None) -> float:
+    """An exponential average over the last SCORE_WEEKS weeks: a session done counts 1, a missed one 0.
+
+    It starts from the share of sessions done over those weeks (the average it would have settled
+    at), so a steady habit shows steady, not rising from zero. Within a week the sessions done come
+    first and the misses last (a week's shortfall is laid on its last days). A daily plan started
+    from scratch reaches 80% after 30 perfect days; one missed day costs a little.
+    """
+    ledger = ledger or Ledger(plan, history, week_start)
+    this_week = schedule.week_start_of(today, week_start)
+    first = max(this_week - (SCORE_WEEKS - 1) * WEEK, schedule.week_start_of(plan.start_day, week_start))
+    weeks = []
+    while first <= this_week:
+        if first == this_week:
+            current = ledger.week(first, today)
+            weeks.append((current.planned, current.done, current.missed))
+        else:
+            planned, done = ledger.totals(first)
+            weeks.append((planned, done, max(0, planned - done)))
+        first += WEEK
+    done_all, missed_all = sum(w[1] for w in weeks), sum(w[2] for w in weeks)
+    started_in_window = plan.start_day > this_week - (SCORE_WEEKS - 1) * WEEK
+    score = 0.0 if started_in_window or not (done_all + missed_all) else done_all / (done_all + missed_all)
+    for planned, done, missed in weeks:
+        if planned or done:
+            k = multiplier(max(planned, done) / 7)
+            score = (score * k ** done + (1 - k ** done)) * k ** missed
+    return score

@@ -1,0 +1,94 @@
+"""The weekly review: each program's week against its plan, streak, strength, heatmap, check-ins."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from model import progress, schedule, store
+from model.today import history_start, plans_for
+
+HEATMAP_WEEKS = 12
+TREND_WEEKS = 12
+WEEK = timedelta(days=7)
+RATING_FIELDS = ("firmness", "fine_lines", "glow")
+RATING_LABELS = {"firmness": "Firmness", "fine_lines": "Fine lines", "glow": "Texture and glow"}
+NOTE_MAX = 1000
+
+
+@dataclass(frozen=True)
+class ProgramWeek:
+    enrollment: object
+    program: object
+    week: progress.Week
+    streak: int
+    streak_capped: bool
+    strength: int           # percent
+
+
+@dataclass(frozen=True)
+class Review:
+    first: date
+    today: date
+    programs: list
+    heatmap: list           # rows of 7 (day, sessions) from the oldest week
+    checkin: object
+    trend: list             # check-ins of the last TREND_WEEKS weeks
+    photos: list
+    first_photo: object
+    latest_photo: object
+
+    @property
+    def last(self) -> date:
+        return self.first + timedelta(days=6)
+
+
+def week_of(user, day: date) -> date:
+    return schedule.week_start_of(day, user.week_start)
+
+
+def build(db, catalog, user, first: date, today: date) -> Review:
+    """The review of the week starting `first`."""
+    enrollments = [e for e in store.enrollments_of(db, user.id) if e.program_id in catalog.programs
+                   and e.start_day <= first + timedelta(days=6) and (e.stopped_on is None or e.stopped_on > first)]
+    plans, _ = plans_for(db, catalog, user, enrollments)
+    # Verdicts from a year back onwards need no sessions older than what the day a year back needs.
+    horizon = week_of(user, min(today, first)) - progress.STREAK_WEEKS_SHOWN * WEEK
+    since = min([history_start(plans[e.id], max(horizon, e.start_day)) for e in enrollments] + [first])
+    last_day = max(today, first + timedelta(days=6))
+    by_routine, by_device = store.done_days(db, user.id, since, last_day)
+    weeks = []
+    for enrollment in enrollments:
+        program = catalog.programs[enrollment.program_id]
+        routine, device = catalog.routine_of(program), catalog.device_of(program)
+        history = schedule.History(tuple(by_routine.get(routine.id, ())), tuple(by_device.get(device.id, ())))
+        plan = plans[enrollment.id]
+        end = min(today, first + timedelta(days=6))
+        ledger = progress.Ledger(plan, history, user.week_start)
+        count, capped = progress.streak(plan, history, end, user.week_start, progress.STREAK_WEEKS_SHOWN, ledger)
+        score = progress.strength(plan, history, end, user.week_start, ledger)
+        weeks.append(ProgramWeek(enrollment, program, ledger.week(first, today), count, capped, round(100 * score)))
+    heat_first = week_of(user, today) - (HEATMAP_WEEKS - 1) * WEEK
+    counts = store.sessions_between(db, user.id, heat_first, heat_first + HEATMAP_WEEKS * WEEK)
+    heatmap = [[(heat_first + (w * 7 + d) * timedelta(days=1), counts.get(heat_first + (w * 7 + d) * timedelta(days=1), 0))
+                for d in range(7)] for w in range(HEATMAP_WEEKS)]
+    checkins = store.checkins_between(db, user.id, first - (TREND_WEEKS - 1) * WEEK, first)
+    this = next((c for c in checkins if c.week == first), None)
+    first_photo, latest_photo = store.first_and_latest_photo(db, user.id)
+    return Review(first, today, weeks, heatmap, this, checkins, store.photos_of_week(db, user.id, first),
+                  first_photo, latest_photo)
+
+
+def save_checkin(db, user, week: date, form, now) -> dict:
+    """Ratings 1 to 5 and a note for a week; return problems."""
+    values, problems = {}, {}
+    for name in RATING_FIELDS:
+        try:
+            values[name] = int(form.get(name, ""))
+        except ValueError:
+            values[name] = 0
+        if not 1 <= values[name] <= 5:
+            problems[name] = f"Rate {RATING_LABELS[name].lower()} from 1 to 5."
+    note = (form.get("note") or "").strip()
+    if len(note) > NOTE_MAX:
+        problems["note"] = f"Keep the note under {NOTE_MAX} characters."
+    if not problems:
+        store.save_checkin(db, user.id, week, values["firmness"], values["fine_lines"], values["glow"], note, now)
+    return problems

@@ -1,0 +1,62 @@
+"""Every row of a user, out (export) and back in (import), in one transaction."""
+from model.db import immediate
+
+# Table → columns exported (ids and user ids are not: an import gets new ones).
+SETTINGS = ("time_zone", "day_start_hour", "week_start", "cue_beep", "cue_vibrate", "cue_voice", "auto_advance",
+            "reminder_time")
+TABLES = {
+    "enrollments": ("id", "program_id", "start_day", "options", "status", "stopped_on", "created_at"),
+    "enrollment_versions": ("enrollment_id", "effective_day", "phases", "options", "created_at"),
+    "pauses": ("enrollment_id", "first_day", "last_day", "reason"),
+    "screenings": ("device_id", "questions_version", "answers", "clinician_confirmed", "answered_on", "created_at"),
+    "sessions": ("day", "routine_id", "device_id", "steps_total", "steps_done", "status", "updated_at", "started_at",
+                 "finished_at", "current_step", "skipped", "steps"),
+    "ticks": ("day", "routine_id", "step_id", "ticked_at"),
+    "gate_checks": ("device_id", "gate_id", "day"),
+    "checkins": ("week", "firmness", "fine_lines", "glow", "note", "updated_at"),
+    "photos": ("week", "angle", "filename", "width", "height", "created_at"),
+}
+ORDER = {"enrollments": "id", "enrollment_versions": "enrollment_id, effective_day", "pauses": "enrollment_id, first_day",
+         "screenings": "id", "sessions": "day, routine_id", "ticks": "day, routine_id, step_id",
+         "gate_checks": "device_id, gate_id", "checkins": "week", "photos": "week, angle"}
+
+
+def rows_of_user(db, user_id) -> dict:
+    """{"settings": {...}, table: [row dicts]} for every table holding the user's data."""
+    settings = db.execute(f"SELECT {', '.join(SETTINGS)} FROM users WHERE id = ?", [user_id]).fetchone()
+    data = {"settings": dict(zip(SETTINGS, settings))}
+    for table, columns in TABLES.items():
+        cursor = db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE user_id = ? ORDER BY {ORDER[table]}",
+                            [user_id])
+        data[table] = [dict(zip(columns, row)) for row in cursor]
+    return data
+
+
+def has_history(db, user_id) -> bool:
+    return any(db.execute(f"SELECT 1 FROM {table} WHERE user_id = ? LIMIT 1", [user_id]).fetchone()
+               for table in ("enrollments", "sessions", "ticks", "checkins", "photos"))
+
+
+def import_rows(db, user_id, data, before_commit=None):
+    """Insert an export's rows for the user, all or nothing; enrollment ids are mapped to new ones.
+
+    `before_commit` runs inside the transaction (to write files); if it fails, nothing is kept.
+    """
+    with immediate(db):
+        db.execute(f"UPDATE users SET {', '.join(f'{c} = ?' for c in SETTINGS)} WHERE id = ?",
+                   [data["settings"][c] for c in SETTINGS] + [user_id])
+        new_ids = {}
+        for row in data["enrollments"]:
+            columns = TABLES["enrollments"][1:]
+            cursor = db.execute(f"INSERT INTO enrollments (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+                                [user_id] + [row[c] for c in columns])
+            new_ids[row["id"]] = cursor.lastrowid
+        for table, columns in TABLES.items():
+            if table == "enrollments":
+                continue
+            for row in data[table]:
+                values = [new_ids[row[c]] if c == "enrollment_id" else row[c] for c in columns]
+                db.execute(f"INSERT INTO {table} (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+                           [user_id] + values)
+        if before_commit:
+            before_commit()

@@ -1,0 +1,45 @@
+"""On a phone: a week with some sessions done shows the right counts; chart and heatmap render."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_programs_journey import answer_all
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_week_with_sessions_done_and_a_check_in(signed_in):
+    page = signed_in
+    page.goto("/programs/face-workout-daily/start")
+    answer_all(page)
+    page.get_by_role("button", name="Start program").click()
+    page.wait_for_url("**/enrollments/*")
+    page.goto("/today")
+    boxes = page.locator("#routine-face-workout-5min").get_by_role("checkbox")
+    for index in range(5):
+        boxes.nth(index).click()
+        expect(page.locator("#progress-face-workout-5min")).to_contain_text(f"{index + 1} of 5 steps")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
+    review = page.get_by_role("region", name="Daily 5 minutes: 8 weeks, then every other day")
+    expect(review).to_contain_text("1 of")
+    expect(review.locator(".day-mark.done")).to_have_count(1)
+    expect(page.locator("table.heatmap td.heat-1")).to_have_count(1)
+    assert_accessible(page)
+
+    for name, value in [("firmness", 3), ("fine_lines", 2), ("glow", 4)]:
+        page.locator(f"label[for={name}-{value}]").click()
+    page.get_by_label("Note (optional)").fill("First week")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Check-in saved.")).to_be_visible()
+    expect(page.locator("#glow-4")).to_be_checked()
+    page.get_by_role("link", name="Previous week").click()
+    expect(page.get_by_role("heading", name="Week of")).to_be_visible()
+    for name, value in [("firmness", 2), ("fine_lines", 2), ("glow", 3)]:
+        page.locator(f"label[for={name}-{value}]").click()
+    page.get_by_role("button", name="Save check-in").click()
+    page.get_by_role("link", name="This week").click()
+    expect(page.locator(".trend polyline")).to_have_count(3)
+    page.get_by_text("Show the numbers").click()
+    expect(page.get_by_role("table", name="Weekly self-ratings, 1 to 5")).to_contain_text("4")
+    assert_accessible(page)
+    page.screenshot(path=str(page.context.pages[0].url and "/tmp/progress-journey.png"), full_page=True)

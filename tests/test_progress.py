@@ -1,0 +1,89 @@
+"""Weekly review rules: day marks, adherence, streaks and the strength score (tables and invariants)."""
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from model.progress import multiplier, streak, strength, week
+from model.schedule import History, Plan, PhaseRule, Version
+
+MONDAY = date(2026, 11, 2)
+D = timedelta(days=1)
+
+
+def plan(n=5, start=MONDAY, pauses=()):
+    return Plan(start, (Version(start, (PhaseRule("Ongoing", "per_week", count=n),), 1),), tuple(pauses))
+
+
+def done(*days):
+    return History(tuple(sorted(days)), tuple(sorted(days)))
+
+
+def kinds(w):
+    return [mark.kind for mark in w.days]
+
+
+def test_a_week_met_in_full_has_no_misses_whatever_the_days():
+    history = done(MONDAY, MONDAY + 2 * D, MONDAY + 3 * D, MONDAY + 5 * D, MONDAY + 6 * D)
+    w = week(plan(), history, MONDAY, MONDAY + 10 * D)
+    assert (w.planned, w.done, w.missed, w.adherence) == (5, 5, 0, 100)
+    assert kinds(w) == ["done", "rest", "done", "done", "rest", "done", "done"]
+
+
+def test_a_shortfall_is_laid_on_the_last_undone_days():
+    w = week(plan(), done(MONDAY, MONDAY + D, MONDAY + 2 * D), MONDAY, MONDAY + 10 * D)
+    assert (w.done, w.missed, w.adherence) == (3, 2, 60)
+    assert kinds(w) == ["done", "done", "done", "rest", "rest", "missed", "missed"]
+
+
+def test_the_current_week_only_misses_what_it_can_no_longer_make_up():
+    w = week(plan(), done(MONDAY), MONDAY, MONDAY + 2 * D)  # Wednesday: 4 left, 5 days to go
+    assert kinds(w) == ["done", "rest", "open", "planned", "planned", "planned", "planned"]
+    late = week(plan(), done(MONDAY), MONDAY, MONDAY + 5 * D)  # Saturday: 4 left, only 2 days
+    assert kinds(late) == ["done", "rest", "rest", "missed", "missed", "open", "planned"]
+
+
+def test_paused_days_are_neither_due_nor_missed():
+    p = plan(pauses=[(MONDAY + 3 * D, MONDAY + 6 * D)])
+    w = week(p, done(MONDAY, MONDAY + D), MONDAY, MONDAY + 10 * D)
+    assert w.missed == 0 and kinds(w)[3:] == ["paused"] * 4
+
+
+def test_streak_counts_sessions_back_to_the_last_miss():
+    history = done(*(MONDAY + i * D for i in range(14) if i not in (5, 6, 12, 13)))  # 5 a week, two weeks
+    assert streak(plan(), history, MONDAY + 13 * D)[0] == 10
+    broken = done(*(MONDAY + i * D for i in range(14) if i not in (2, 5, 6, 12, 13)))
+    assert streak(plan(), broken, MONDAY + 13 * D)[0] == 5  # week 1 missed one
+
+
+def test_loop_habit_score_reaches_80_percent_after_30_perfect_daily_days():
+    start = MONDAY
+    history = done(*(start + i * D for i in range(30)))
+    assert abs(strength(plan(7), history, start + 29 * D) - 0.798) < 0.01
+    assert abs(multiplier(1) - 0.5 ** (1 / 13)) < 1e-12
+
+
+def test_one_missed_day_costs_a_little_not_everything():
+    full = done(*(MONDAY + i * D for i in range(28)))
+    gap = done(*(MONDAY + i * D for i in range(28) if i != 20))
+    assert 0 < strength(plan(7), full, MONDAY + 27 * D) - strength(plan(7), gap, MONDAY + 27 * D) < 0.06
+
+
+days_strategy = st.sets(st.integers(0, 83), max_size=70)
+
+
+@given(st.integers(1, 7), days_strategy, st.integers(0, 83))
+def test_adding_a_done_session_never_lowers_the_score(n, offsets, extra):
+    today = MONDAY + 83 * D
+    before = done(*(MONDAY + o * D for o in offsets))
+    after = done(*(MONDAY + o * D for o in offsets | {extra}))
+    assert strength(plan(n), after, today) >= strength(plan(n), before, today) - 1e-12
+
+
+@given(st.integers(1, 7), days_strategy, st.integers(0, 83), st.integers(0, 20))
+def test_a_pause_never_lowers_the_streak(n, offsets, first, length):
+    today = MONDAY + 83 * D
+    history = done(*(MONDAY + o * D for o in offsets if not first <= o <= first + length))
+    without = streak(plan(n), history, today)[0]
+    paused = streak(plan(n, pauses=[(MONDAY + first * D, MONDAY + (first + length) * D)]), history, today)[0]
+    assert paused >= without

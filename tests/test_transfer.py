@@ -1,0 +1,109 @@
+"""Export everything, import it into a new account losslessly; broken files import nothing."""
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import Auth, text_of
+from tests.test_progress_views import jpeg_with_gps, seeded, upload  # noqa: F401 (fixture)
+
+USER_TABLES = ["enrollments", "enrollment_versions", "pauses", "screenings", "sessions", "ticks", "gate_checks",
+               "checkins", "photos"]
+
+
+def exported(client):
+    response = client.get("/account/export.json")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    return json.loads(response.get_data())
+
+
+def import_file(client, raw):
+    return client.post("/account/import", data={"file": (io.BytesIO(raw), "facereps-export.json")},
+                       content_type="multipart/form-data")
+
+
+def counts(db, user_id):
+    return {t: db.execute(f"SELECT count(*) FROM {t} WHERE user_id = ?", [user_id]).fetchone()[0] for t in USER_TABLES}
+
+
+@pytest.fixture
+def rich(seeded, db):  # noqa: F811
+    """The seeded history plus a pause, a guided session, a check-in and a photo."""
+    seeded.post("/enrollments/1/pause", data={"first_day": "2026-12-01", "last_day": "2026-12-03", "reason": "trip"})
+    seeded.post("/progress/weeks/2026-11-16/checkin", data={"firmness": "2", "fine_lines": "3", "glow": "4", "note": "é ✓"})
+    upload(seeded, jpeg_with_gps())
+    seeded.post("/sessions", data={"day": "2026-11-24", "routine": "face-workout-5min"})
+    seeded.post("/sessions/5/steps/cheek-lifter", data={"outcome": "done"})
+    return seeded
+
+
+def test_export_holds_every_kind_of_row(rich, db):
+    data = exported(rich)
+    assert data["format"] == "facereps-export" and data["version"] == 1
+    for table in USER_TABLES:
+        assert len(data[table]) == counts(db, 1)[table] > 0 or table == "gate_checks"
+    assert data["photos"][0]["jpeg_base64"] and "filename" not in data["photos"][0]
+    assert "password_hash" not in json.dumps(data) and "ana@example.com" not in json.dumps(data)
+
+
+def test_export_then_import_round_trip_is_lossless(rich, app, db):
+    original = exported(rich)
+    other = app.test_client()
+    Auth(other).register(email="new@example.com", time_zone="UTC")
+    response = import_file(other, json.dumps(original).encode())
+    assert response.status_code == 303
+    again = exported(other)
+    for export in (original, again):
+        export.pop("exported_at")
+        for enrollment_row in export["enrollments"]:
+            enrollment_row.pop("id")
+        for table in ("enrollment_versions", "pauses"):
+            for row in export[table]:
+                row.pop("enrollment_id")
+    assert again == original
+    assert counts(db, 2) == counts(db, 1)
+    assert "Microcurrent" not in text_of(other.get("/today")) and "5-minute face workout" in text_of(other.get("/today"))
+
+
+def test_import_refuses_an_account_with_history(rich):
+    response = import_file(rich, json.dumps(exported(rich)).encode())
+    assert response.status_code == 422 and "new, empty account" in text_of(response)
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"", "Choose the JSON file"),
+    (b"not json", "not valid JSON"),
+    (b'{"format": "other-app"}', "not a FaceReps export"),
+    (b'{"format": "facereps-export", "version": 99}', "cannot read"),
+    (b'{"format": "facereps-export", "version": 1, "settings": {}}', "incomplete or damaged"),
+])
+def test_broken_or_foreign_files_import_nothing(user, client, db, raw, message):
+    response = import_file(client, raw)
+    assert response.status_code == 422 and message in text_of(response)
+    assert counts(db, 1) == dict.fromkeys(USER_TABLES, 0)
+
+
+def test_a_damaged_row_late_in_the_file_leaves_nothing_half_imported(rich, app, db):
+    data = exported(rich)
+    data["checkins"][0]["firmness"] = 9  # breaks a CHECK constraint, after enrollments and sessions went in
+    other = app.test_client()
+    Auth(other).register(email="new@example.com")
+    response = import_file(other, json.dumps(data).encode())
+    assert response.status_code == 422 and "nothing was imported" in text_of(response)
+    assert counts(db, 2) == dict.fromkeys(USER_TABLES, 0)
+    assert len(list(app.config["PHOTO_DIR"].glob("*.jpg"))) == 1  # only the first account's photo
+
+
+def test_csv_has_a_row_per_session_and_check_in(rich):
+    response = rich.get("/account/export.csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert response.mimetype == "text/csv"
+    assert [r["kind"] for r in rows].count("session") == 5 and [r["kind"] for r in rows].count("check-in") == 1
+    assert rows[0] == {"kind": "session", "day": "2026-11-16", "routine": "face-workout-5min", "status": "done",
+                       "steps_done": "5", "steps_total": "5", "firmness": "", "fine_lines": "", "glow": "", "note": ""}
+
+
+def test_exports_need_login(client):
+    assert client.get("/account/export.json").status_code == 303
+    assert client.get("/account/export.csv").status_code == 303
