@@ -48,8 +48,7 @@ def _kind(verdict, day, today, plan):
     if verdict.state == "done":
         return "done"
     if verdict.state == "paused":
-        reason = next((r for first, last, r in getattr(plan, "pause_reasons", ()) if first <= day <= (last or day)), "")
-        return "skipped" if reason == "skipped" else "paused"
+        return "skipped" if day in plan.skip_days else "paused"
     if verdict.state in ("upcoming", "stopped", "finished"):
         return "none"
     if verdict.due:

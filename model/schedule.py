@@ -67,6 +67,7 @@ class Plan:
     stopped_on: date | None = None
     ready_on: date | None = None     # a one-time gate (patch test) makes sessions wait until this day
     gated: bool = False              # the gate has not been done yet
+    skip_days: frozenset = frozenset()  # paused days the user chose to skip (not a trip or a rest)
 
     def version_on(self, day: date) -> Version:
         current = self.versions[0]

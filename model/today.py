@@ -7,6 +7,7 @@ from model import schedule, store
 BACKFILL_DAYS = 7
 VIEW_PAST_DAYS = 366
 VIEW_FUTURE_DAYS = 62
+SKIP_REASON = "skipped"
 HISTORY_WINDOW = 70  # days: covers a month, the longest spacing and every-N-days gap
 
 
@@ -116,7 +117,8 @@ def _plan(enrollment, device, program, versions, gates_done):
             ready = done_on + timedelta(days=gate.wait_days)
             ready_on = max(ready_on, ready) if ready_on else ready
     pauses = tuple((p.first_day, p.last_day) for p in enrollment.pauses)
-    return schedule.Plan(enrollment.start_day, made, pauses, enrollment.stopped_on, ready_on, gated)
+    skips = frozenset(p.first_day for p in enrollment.pauses if p.reason == SKIP_REASON and p.last_day == p.first_day)
+    return schedule.Plan(enrollment.start_day, made, pauses, enrollment.stopped_on, ready_on, gated, skips)
 
 
 def history_start(plan: schedule.Plan, day: date) -> date:
@@ -167,6 +169,8 @@ def build_day(db, catalog, user, day: date, today: date) -> Day:
         history = schedule.History(tuple(by_routine.get(routine.id, ())), tuple(by_device.get(device.id, ())),
                                    conflicts[0].name.lower() if conflicts else None)
         verdict = schedule.evaluate(plan, history, day, user.week_start)
+        if verdict.state == "paused" and day in plan.skip_days:
+            verdict = schedule.Verdict("skipped", "skipped: a chosen skip is never a miss")
         session = sessions.get(routine.id)
         card = Card(enrollment, program, device, routine, user_steps(routine, enrollment.options),
                     frozenset(step for r, step in ticks if r == routine.id), verdict,
@@ -233,6 +237,27 @@ def _check_later_spacing(db, user, card, day, today):
     if later:
         raise TickRefused(f"Too close to your session on {later[0]:%A %-d %B}: "
                           f"{card.device.name.lower()} needs {gap} days between sessions.")
+
+
+def skip(db, catalog, user, day: date, today: date, routine_id, undo=False):
+    """Skip a due routine for a day (or undo that): a one-day pause that is never a miss."""
+    if not today - timedelta(days=BACKFILL_DAYS) <= day <= today:
+        raise TickRefused("Only today and the last 7 days can be skipped.", 422)
+    view = build_day(db, catalog, user, day, today)
+    card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
+    if card is None:
+        raise TickRefused("That routine is not in your programs on this day.", 404)
+    if undo:
+        pause = next((p for p in card.enrollment.pauses if p.first_day == p.last_day == day
+                      and p.reason == SKIP_REASON), None)
+        if pause is None:
+            raise TickRefused("This day was not skipped.")
+        store.end_pause(db, user.id, pause.id, day - timedelta(days=1))
+        return
+    if card.verdict.state not in ("due",) or card.started:
+        raise TickRefused("Only a session due and not started can be skipped.")
+    if store.add_pause(db, user.id, card.enrollment.id, day, day, SKIP_REASON) is None:
+        raise TickRefused("This day is already paused.")
 
 
 def check_gate(db, catalog, user, device_id, gate_id, today):

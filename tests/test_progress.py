@@ -87,3 +87,10 @@ def test_a_pause_never_lowers_the_streak(n, offsets, first, length):
     without = streak(plan(n), history, today)[0]
     paused = streak(plan(n, pauses=[(MONDAY + first * D, MONDAY + (first + length) * D)]), history, today)[0]
     assert paused >= without
+
+
+def test_a_chosen_skip_is_drawn_as_skipped():
+    p = Plan(MONDAY, plan().versions, ((MONDAY + D, MONDAY + D),), skip_days=frozenset({MONDAY + D}))
+    w = week(p, done(MONDAY), MONDAY, MONDAY + 10 * D)
+    assert kinds(w) == ["done", "skipped", "rest", "rest", "missed", "missed", "missed"]
+    assert w.planned == 4  # the skipped day shrinks the week's plan like a pause

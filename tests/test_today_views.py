@@ -248,3 +248,27 @@ def test_two_tabs_ticking_at_once_keep_both(enrolled, app, db):
     assert errors == []
     assert len(ticks(db)) == 10
     assert db.execute("SELECT status, steps_done FROM sessions").fetchall() == [("done", 10)]
+
+
+def test_skip_today_is_a_chosen_skip_not_a_miss(enrolled, db):
+    response = enrolled.post(f"/days/{DAY}/routines/{ROUTINE}/skip")
+    assert response.status_code == 303
+    page = text_of(enrolled.get("/today"))
+    assert "Skipped: a chosen skip is never a miss" in page and "Undo skip" in page
+    assert "Tue 24 November skipped" in text_of(enrolled.get("/progress"))
+    assert tick(enrolled, "cleanse", htmx=True).status_code == 409
+    again = enrolled.post(f"/days/{DAY}/routines/{ROUTINE}/skip")
+    assert again.status_code == 409 and "Only a session due" in text_of(again)
+    assert enrolled.post(f"/days/{DAY}/routines/{ROUTINE}/skip", data={"undo": "1"}).status_code == 303
+    assert "1st of 4 this week" in text_of(enrolled.get("/today"))
+    assert db.execute("SELECT count(*) FROM pauses").fetchone()[0] == 0
+
+
+def test_skip_refuses_started_future_and_foreign_routines(enrolled, app):
+    tick(enrolled, "cleanse")
+    assert enrolled.post(f"/days/{DAY}/routines/{ROUTINE}/skip").status_code == 409
+    assert enrolled.post(f"/days/2026-11-26/routines/{ROUTINE}/skip").status_code == 422
+    assert enrolled.post(f"/days/{DAY}/routines/led-blue/skip").status_code == 404
+    other = app.test_client()
+    Auth(other).register(email="eve@example.com")
+    assert other.post(f"/days/{DAY}/routines/{ROUTINE}/skip").status_code == 404

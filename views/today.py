@@ -76,6 +76,21 @@ def _refused(refused, day, routine_id, step_id, fragment):
     return response
 
 
+@bp.post("/days/<day>/routines/<routine_id>/skip")
+@login_required
+def skip(day, routine_id):
+    """Skip a due routine for the day (a chosen skip never counts as missed), or undo it."""
+    day = _day_or_404(day)
+    try:
+        days.skip(get_db(), catalog(), current_user, day, user_today(), routine_id, request.form.get("undo") == "1")
+    except days.TickRefused as refused:
+        if refused.status == 404:
+            abort(404, str(refused))
+        flash(str(refused))
+        return see_other(url_for("today.show_day", day=day.isoformat()), status=refused.status)
+    return see_other(url_for("today.show_day", day=day.isoformat()))
+
+
 @bp.post("/days/<day>/gates/<device_id>/<gate_id>")
 @login_required
 def check_gate(day, device_id, gate_id):

@@ -96,10 +96,16 @@ def client_id():
     return value
 
 
-def see_other(location):
-    """After a successful POST: 303 for plain forms, a client-side redirect for htmx."""
+def see_other(location, status=None):
+    """After a POST: 303 back to a page for plain forms, a client-side redirect for htmx.
+
+    `status` (a 4xx) answers a refused request with its message flashed on the page it links to.
+    """
     if request.htmx:
         response = make_response("", 204)
         response.headers["HX-Redirect"] = location
+        return response
+    if status:
+        response = make_response(render_template("errors/refused.html", location=location), status)
         return response
     return redirect(location, 303)
