@@ -1,0 +1,234 @@
+"""Reading data/catalog/*.toml: every field checked, every error naming file, entry and field."""
+import tomllib
+from pathlib import Path
+
+from model.catalog import (AREAS, CADENCE_KINDS, MAX_STEP_SECONDS, OUTCOMES, SIDES, Cadence, Catalog, CatalogError,
+                           Choice, Device, Gate, Option, Phase, Program, Question, Routine, Step)
+
+
+class _Reader:
+    """Reads one table of a TOML file, naming file, entry and field in every error."""
+
+    def __init__(self, where, table):
+        if not isinstance(table, dict):
+            raise CatalogError(f"{where}: must be a table")
+        self.where, self.table = where, table
+
+    def path(self, name):
+        # A file-level reader's place ends with ':' ("toy.toml:"), an entry's does not.
+        return f"{self.where} {name}" if self.where.endswith(":") else f"{self.where}.{name}"
+
+    def fail(self, name, message):
+        raise CatalogError(f"{self.path(name)}: {message}")
+
+    def text(self, name, default=None):
+        value = self.table.get(name, default)
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            self.fail(name, "is required text" if value is None else "must be non-empty text")
+        return value.strip()
+
+    def number(self, name, default=None, low=0, high=10_000):
+        value = self.table.get(name, default)
+        if value is None:
+            self.fail(name, "is required")
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(name, f"must be a whole number, not {value!r}")
+        if not low <= value <= high:
+            self.fail(name, f"must be between {low} and {high}, not {value}")
+        return value
+
+    def flag(self, name, default=False):
+        value = self.table.get(name, default)
+        if not isinstance(value, bool):
+            self.fail(name, "must be true or false")
+        return value
+
+    def texts(self, name):
+        value = self.table.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(name, "must be a list of text")
+        return tuple(value)
+
+    def tables(self, name, required=False):
+        value = self.table.get(name, [])
+        if not isinstance(value, list) or (required and not value):
+            self.fail(name, "needs at least one entry" if required else "must be a list of tables")
+        return value
+
+    def entry(self, name, index, table):
+        label = table.get("id", index) if isinstance(table, dict) else index
+        return _Reader(f"{self.path(name)}[{label}]", table)
+
+    def source(self, sources, name="source"):
+        key = self.text(name)
+        if key not in sources:
+            self.fail(name, f"names an unknown source {key!r}")
+        return key
+
+
+def _unique(items, where):
+    seen = set()
+    for item in items:
+        if item.id in seen:
+            raise CatalogError(f"{where}: duplicate id {item.id!r}")
+        seen.add(item.id)
+    return items
+
+
+def _step(r):
+    area, side = r.text("area"), r.text("side")
+    if area not in AREAS:
+        r.fail("area", f"unknown area {area!r} (known: {', '.join(AREAS)})")
+    if side not in SIDES:
+        r.fail("side", f"unknown side {side!r} (known: {', '.join(SIDES)})")
+    seconds = r.number("seconds", low=1, high=MAX_STEP_SECONDS)
+    cue = r.number("cue_seconds", default=0, high=seconds)
+    return Step(r.text("id"), r.text("title"), area, side, seconds, r.number("reps", default=1, low=1),
+                cue, r.text("instruction"))
+
+
+def _cadence(r):
+    table = r.table.get("cadence")
+    if table is None:
+        r.fail("cadence", "is required")
+    c = _Reader(f"{r.where}.cadence", table)
+    kinds = [kind for kind in CADENCE_KINDS if kind in table]
+    if len(kinds) != 1:
+        c.fail("kind", f"give exactly one of {', '.join(CADENCE_KINDS)}")
+    kind = kinds[0]
+    if kind == "per_week":
+        return Cadence(kind, count=c.number(kind, low=1, high=7))
+    if kind == "every_days":
+        return Cadence(kind, days=c.number(kind, low=1, high=60))
+    if kind == "per_month":
+        return Cadence(kind, count=c.number(kind, low=1, high=4))
+    weeks = c.number("weeks", low=1, high=52)
+    count = c.number(kind, low=1, high=weeks * 7)
+    return Cadence(kind, count=count, weeks=weeks)
+
+
+def _phase(r, sources, last):
+    cadence = _cadence(r)
+    weeks = r.number("weeks", default=0, high=104) or None
+    sessions = r.number("sessions", default=0, high=400) or None
+    if cadence.kind == "sessions_over_weeks" and not sessions:
+        sessions = cadence.count
+    if weeks and sessions:
+        r.fail("weeks", "give weeks or sessions, not both")
+    if not (weeks or sessions or last):
+        r.fail("weeks", "only the last phase may be ongoing: give weeks or sessions")
+    rollover = r.flag("rollover")
+    if rollover and (last or cadence.kind != "per_week"):
+        r.fail("rollover", "only an intensive phase with a per_week cadence (not the last phase) rolls over")
+    return Phase(r.text("name"), cadence, weeks, sessions, r.text("note", ""), r.flag("uncertain"),
+                 r.source(sources), rollover)
+
+
+def _question(r, sources):
+    outcome = r.text("outcome")
+    if outcome not in OUTCOMES:
+        r.fail("outcome", f"unknown outcome {outcome!r} (known: {', '.join(OUTCOMES)})")
+    areas = r.texts("areas")
+    for area in areas:
+        if area not in AREAS:
+            r.fail("areas", f"unknown area {area!r}")
+    if outcome == "skip_area" and not areas:
+        r.fail("areas", "a skip_area question names the areas it skips")
+    wait = r.number("wait_days", default=0, high=365)
+    if outcome == "wait" and not wait:
+        r.fail("wait_days", "a wait question says how many days to wait")
+    return Question(r.text("id"), r.text("text"), outcome, r.text("explain"), r.source(sources),
+                    areas, wait)
+
+
+def _option(r):
+    kind = r.text("kind")
+    if kind not in ("choice", "flag"):
+        r.fail("kind", "must be 'choice' or 'flag'")
+    choices = tuple(Choice(c.text("value"), c.text("label"), c.number("min_gap_days", low=0, high=90))
+                    for i, t in enumerate(r.tables("choices", required=kind == "choice"))
+                    for c in [r.entry("choices", i, t)])
+    return Option(r.text("id"), r.text("label"), kind, r.text("hint", ""), choices)
+
+
+def _device(path, data, sources):
+    r = _Reader(f"{path.name}: device", data.get("device"))
+    device_id = r.text("id")
+    questions = _unique(tuple(_question(r.entry("questions", i, t), sources)
+                              for i, t in enumerate(r.tables("questions", required=True))),
+                        f"{r.where}.questions")
+    options = _unique(tuple(_option(r.entry("options", i, t)) for i, t in enumerate(r.tables("options"))),
+                      f"{r.where}.options")
+    gates = _unique(tuple(Gate(g.text("id"), g.text("title"), g.text("instruction"),
+                               g.number("wait_days", default=0, high=30), g.source(sources))
+                          for i, t in enumerate(r.tables("gates")) for g in [r.entry("gates", i, t)]),
+                    f"{r.where}.gates")
+    return Device(device_id, r.text("name"), r.text("summary"), r.number("min_gap_hours", low=0, high=24 * 60),
+                  r.flag("gap_uncertain"), r.texts("excludes_same_day"), r.number("tool_uses", default=0),
+                  r.text("tool_note", ""), r.number("questions_version", low=1), questions, options, gates,
+                  r.texts("safety"), r.source(sources))
+
+
+def _routine(r, device_id, sources):
+    steps = _unique(tuple(_step(r.entry("steps", i, t)) for i, t in enumerate(r.tables("steps", required=True))),
+                    f"{r.where}.steps")
+    return Routine(r.text("id"), device_id, r.text("name"), r.text("summary"), r.source(sources), steps)
+
+
+def _program(r, device, routines, sources):
+    routine_id = r.text("routine")
+    if routine_id not in routines or routines[routine_id].device_id != device.id:
+        r.fail("routine", f"names a missing routine {routine_id!r}")
+    tables = r.tables("phases", required=True)
+    phases = tuple(_phase(r.entry("phases", i, t), sources, last=i == len(tables) - 1)
+                   for i, t in enumerate(tables))
+    allowed = r.table.get("allowed", {})
+    for option_id, values in allowed.items():
+        option = device.option(option_id)
+        if option is None or not set(values) <= {c.value for c in option.choices}:
+            r.fail("allowed", f"{option_id} names a choice the device does not offer")
+    return Program(r.text("id"), device.id, r.text("name"), r.text("summary"), routine_id,
+                   r.source(sources), phases, {k: tuple(v) for k, v in allowed.items()})
+
+
+def _read(path):
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(f"{path.name}: not valid TOML: {error}") from error
+
+
+def load_folder(folder) -> Catalog:
+    """Load and validate every catalog file in `folder`."""
+    folder = Path(folder)
+    sources_data = _read(folder / "sources.toml")
+    sources = {key: _Reader(f"sources.toml: {key}", value).text("cite")
+               for key, value in sources_data.get("sources", {}).items()}
+    devices, routines, programs, order = {}, {}, {}, {}
+    files = sorted(p for p in folder.glob("*.toml") if p.name != "sources.toml")
+    if not files:
+        raise CatalogError(f"{folder.name}: no device files")
+    for path in files:
+        data = _read(path)
+        device = _device(path, data, sources)
+        if device.id in devices:
+            raise CatalogError(f"{path.name}: device.id: duplicate device {device.id!r}")
+        devices[device.id] = device
+        order[device.id] = _Reader(path.name, data["device"]).number("order", default=100)
+        file_reader = _Reader(f"{path.name}:", data)
+        for i, table in enumerate(file_reader.tables("routines", required=True)):
+            routine = _routine(file_reader.entry("routines", i, table), device.id, sources)
+            if routine.id in routines:
+                raise CatalogError(f"{path.name}: routines[{routine.id}]: duplicate id {routine.id!r}")
+            routines[routine.id] = routine
+        for i, table in enumerate(file_reader.tables("programs", required=True)):
+            program = _program(file_reader.entry("programs", i, table), device, routines, sources)
+            if program.id in programs:
+                raise CatalogError(f"{path.name}: programs[{program.id}]: duplicate id {program.id!r}")
+            programs[program.id] = program
+    for device in devices.values():
+        for other in device.excludes_same_day:
+            if other not in devices:
+                raise CatalogError(f"{device.id}: device.excludes_same_day names unknown device {other!r}")
+    devices = {key: devices[key] for key in sorted(devices, key=lambda key: (order[key], key))}
+    return Catalog(devices, routines, programs, sources)
