@@ -49,7 +49,7 @@ def _kind(verdict, day, today, plan):
         return "done"
     if verdict.state == "paused":
         return "skipped" if day in plan.skip_days else "paused"
-    if verdict.state in ("upcoming", "stopped", "finished"):
+    if verdict.state in ("upcoming", "stopped", "finished", "gated"):
         return "none"
     if verdict.due:
         return "planned" if day > today else "open"

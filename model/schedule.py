@@ -89,7 +89,13 @@ class Plan:
         return total
 
     def active_days(self, start: date, end: date) -> int:
-        return max(0, (end - start).days) - self.paused_days(start, end)
+        """Days in [start, end) a session can be planned on: not paused, not waiting for a gate."""
+        active = max(0, (end - start).days) - self.paused_days(start, end)
+        waits_until = end if self.gated else self.ready_on
+        if waits_until and waits_until > start:
+            cut = min(end, waits_until)
+            active -= max(0, (cut - start).days) - self.paused_days(start, cut)
+        return max(0, active)
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,11 @@ def test_a_chosen_skip_is_drawn_as_skipped():
     w = week(p, done(MONDAY), MONDAY, MONDAY + 10 * D)
     assert kinds(w) == ["done", "skipped", "rest", "rest", "missed", "missed", "missed"]
     assert w.planned == 4  # the skipped day shrinks the week's plan like a pause
+
+
+def test_days_waiting_for_a_one_time_test_plan_nothing_and_miss_nothing():
+    gated = Plan(MONDAY, plan().versions, gated=True)
+    w = week(gated, done(), MONDAY, MONDAY + 10 * D)
+    assert (w.planned, w.missed) == (0, 0) and set(kinds(w)) == {"none"}
+    ready = Plan(MONDAY, plan().versions, ready_on=MONDAY + 4 * D)  # Friday on: 3 days of 7
+    assert week(ready, done(), MONDAY, MONDAY + 10 * D).planned == 2
