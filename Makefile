@@ -5,11 +5,17 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HTMX := static/vendor/htmx.min.js
 
-.PHONY: run test setup chromium check bench clean
+.PHONY: run serve test setup chromium check bench clean
 
 run: setup
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
+
+# Production: gunicorn with FACEREPS_ENV=production (secure cookies; refuses to start without
+# FACEREPS_SECRET_KEY). Put it behind a TLS reverse proxy (README).
+serve: setup
+	FACEREPS_ENV=production $(BIN)/flask --app app db upgrade
+	FACEREPS_ENV=production $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
 
 test: setup chromium
 	$(BIN)/python -m pytest

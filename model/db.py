@@ -38,3 +38,21 @@ def immediate(db):
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def backup(source_path, target_path):
+    """A consistent copy of a live database (SQLite's online backup), safe while the app writes."""
+    target_path = Path(target_path)
+    if target_path.exists():
+        raise FileExistsError(f"{target_path} exists already; choose a new file.")
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+        ok = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+        source.close()
+    if ok != "ok":
+        raise RuntimeError(f"the backup failed its integrity check: {ok}")

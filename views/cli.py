@@ -1,7 +1,7 @@
-"""Command-line tasks: `flask --app app db upgrade`, `flask --app app catalog check`."""
+"""Command-line tasks: `db upgrade`, `catalog check` and `backup PATH` (with `flask --app app`)."""
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from model import catalog
 from model import db as database
@@ -19,6 +19,18 @@ def upgrade():
     finally:
         conn.close()
     click.echo("Database is up to date.")
+
+
+@click.command("backup")
+@click.argument("target")
+@with_appcontext
+def backup(target):
+    """Copy the live database to TARGET consistently (safe while the app runs)."""
+    try:
+        database.backup(current_app.config["DATABASE"], target)
+    except FileExistsError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Backed up to {target}.")
 
 
 catalog_cli = AppGroup("catalog", help="Routine catalog tasks.")
@@ -39,3 +51,4 @@ def check(folder):
 def init_app(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(backup)

@@ -67,3 +67,13 @@ def calendar_feed(token):
     response.mimetype = "text/calendar"
     response.headers["Cache-Control"] = "private, max-age=900"
     return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
+    try:
+        get_db().execute("SELECT count(*) FROM _sqlite_migrations").fetchone()
+    except Exception:  # any failure to read means not healthy; say so without detail
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}
