@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import Flask
+from flask_compress import Compress
 from htmx_flask import Htmx
 
 from model import catalog
@@ -60,6 +61,11 @@ def create_app(config=None):
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         LOGIN_LIMIT="5 per minute",
+        # Text is sent compressed by the app itself (a proxy in front may do it instead).
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
+                            "application/json", "application/manifest+json", "image/svg+xml", "text/calendar",
+                            "text/csv"],
+        COMPRESS_ALGORITHM=["br", "gzip"],
         REGISTER_LIMIT="30 per hour",
     )
     app.config.update(_config_from_env(production))
@@ -74,6 +80,7 @@ def create_app(config=None):
     # A broken catalog stops start-up with an error naming file, entry and field.
     app.extensions["catalog"] = catalog.load(app.config["CATALOG_DIR"])
     Htmx(app)
+    Compress(app)
     web.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -150,3 +150,9 @@ def test_a_replayed_guided_step_is_applied_once(user, client, app, db):
     for _ in range(2):
         client.post(f"{session}/back", data={"client_id": "c"})
     assert store.guided_session(db, 1, int(session.rsplit("/", 1)[1])).current_step == "gel-left"
+
+
+def test_text_is_sent_compressed(user, client):
+    response = client.get("/today", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]

@@ -9,8 +9,7 @@ from model.schedule import local_day
 from views.web import catalog, get_db, now
 
 bp = Blueprint("pwa", __name__)
-SHELL_FILES = ["css/app.css", "js/app.js", "js/outbox.js", "js/player.js", "vendor/htmx.min.js",
-               "icons/tabs.svg", "icons/icon.svg", "icons/icon-192.png"]
+SHELL_FILES = ["css/app.css", "js/app.js", "js/player.js", "vendor/htmx.min.js", "icons/icon-192.png"]
 
 
 def static_version(app) -> str:
@@ -44,7 +43,7 @@ def service_worker():
     version = current_app.config["STATIC_VERSION"]
     precache = [url_for("static", filename=name, v=version) for name in SHELL_FILES] + [url_for("pwa.offline")]
     response = make_response(render_template("pwa/sw.js", version=version, precache=precache,
-                                             outbox=url_for("static", filename="js/outbox.js", v=version)))
+                                             outbox=url_for("static", filename="js/app.js", v=version)))
     response.mimetype = "text/javascript"
     response.headers["Cache-Control"] = "no-cache"
     return response
