@@ -43,7 +43,10 @@ chromium:
 	  fi; }
 
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+	  { echo "The load benchmark needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/today.py
+	$(BIN)/python bench/load.py
 
 check: setup
 	$(BIN)/flask --app app catalog check

@@ -1,0 +1,153 @@
+"""Load benchmark: gunicorn over a realistic database, driven by wrk on loopback.
+
+Seeds 1,000 users with a year of history each, one user with five years and a fresh user, starts
+gunicorn (deploy/gunicorn.conf.py), then runs wrk (32 connections, 10 s) against /healthz, Today,
+a tick and Progress, and prints requests per second, p50 and p99, and each endpoint's throughput as
+a share of /healthz. Run with `make bench` (it installs wrk from Debian's packages when root).
+"""
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from model import accounts, catalog, migrations, schedule  # noqa: E402
+from model import db as database  # noqa: E402
+from model.today import phase_rules, phase_snapshot  # noqa: E402
+from tests.faults import Client, free_port  # noqa: E402
+
+PASSWORD = "benchmark password"
+PROGRAMS = ["face-workout-daily", "microcurrent-60-days"]
+USERS = 1000
+CONNECTIONS, DURATION = 32, "10s"
+
+
+def due_days(program, days, today):
+    """The days a faithful user does the program, from `days` ago to yesterday."""
+    start = today - timedelta(days=days)
+    plan = schedule.Plan(start, (schedule.Version(start, phase_rules(program), 1),))
+    done = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if schedule.evaluate(plan, schedule.History(tuple(done), tuple(done)), day).due:
+            done.append(day)
+    return start, done
+
+
+def seed(path, today):
+    conn = database.connect(path)
+    migrations.upgrade(conn)
+    cat = catalog.load(ROOT / "data" / "catalog")
+    hashed = accounts.hash_password(PASSWORD)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    patterns = {(p, years): due_days(cat.programs[p], 365 * years, today) for p in PROGRAMS for years in (1, 5)}
+    random.seed(7)
+    conn.execute("BEGIN")
+    for n in range(USERS + 2):
+        email = {USERS: "fresh@bench.test", USERS + 1: "fiveyears@bench.test"}.get(n, f"user{n}@bench.test")
+        years = 5 if n == USERS + 1 else 1
+        user_id = conn.execute("INSERT INTO users (email, password_hash, time_zone, created_at) VALUES (?, ?, ?, ?)",
+                               [email, hashed, "UTC", now]).lastrowid
+        for program_id in PROGRAMS:
+            program = cat.programs[program_id]
+            start, days = patterns[(program_id, years)]
+            if n == USERS:
+                start, days = today, []
+            enrollment = conn.execute("INSERT INTO enrollments (user_id, program_id, start_day, options, created_at) "
+                                      "VALUES (?, ?, ?, ?, ?)", [user_id, program_id, start.isoformat(),
+                                                                 '{"neck": false, "skip_areas": []}', now]).lastrowid
+            conn.execute("INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
+                         "created_at) VALUES (?, ?, ?, ?, ?, ?)", [enrollment, user_id, start.isoformat(),
+                                                                    json.dumps(phase_snapshot(program)), "{}", now])
+            routine, device = cat.routine_of(program), cat.device_of(program)
+            steps = [s.id for s in routine.steps_for(neck=False)]
+            kept = [d for d in days if n >= USERS or random.random() < 0.85]
+            conn.conn.executemany("INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, "
+                             "status, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'done', ?)",
+                             [(user_id, d.isoformat(), routine.id, device.id, len(steps), len(steps), now) for d in kept])
+            conn.conn.executemany("INSERT INTO ticks (user_id, day, routine_id, step_id, ticked_at) VALUES (?, ?, ?, ?, ?)",
+                             [(user_id, d.isoformat(), routine.id, s, now) for d in kept for s in steps])
+    conn.execute("COMMIT")
+    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("users", "sessions", "ticks")}
+    conn.close()
+    return counts
+
+
+def wrk(url, cookie=None, script=None):
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    if script:
+        command[1:1] = ["-s", script]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def percentile(p):
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    return rps, percentile(50), percentile(99), int(errors.group(1)) if errors else 0
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    folder = Path(tempfile.mkdtemp(prefix="facereps-load-"))
+    path = folder / "load.db"
+    today = (datetime.now(timezone.utc) - timedelta(hours=3)).date()
+    began = time.perf_counter()
+    counts = seed(path, today)
+    print(f"seeded {counts} in {time.perf_counter() - began:.0f} s ({path.stat().st_size / 1e6:.0f} MB)")
+    port = free_port()
+    env = {**os.environ, "FACEREPS_DATABASE": str(path), "FACEREPS_SECRET_KEY": "bench", "PORT": str(port)}
+    env.pop("FACEREPS_ENV", None)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
+                               "--access-logfile", "/dev/null", "app:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        time.sleep(3)
+        base = f"http://127.0.0.1:{port}"
+        cookies = {}
+        for name in ("fresh", "fiveyears"):
+            client = Client(port)
+            status, _ = client.request("POST", "/login", {"email": f"{name}@bench.test", "password": PASSWORD})
+            assert status == 303, status
+            cookies[name] = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+        tick = folder / "tick.lua"
+        tick.write_text('wrk.method = "POST"\nwrk.body = "done=0&done=1"\n'
+                        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+                        'wrk.headers["HX-Request"] = "true"\n'
+                        'wrk.headers["HX-Target"] = "step-face-workout-5min-cheek-lifter"\n')
+        tick_url = f"{base}/days/{today.isoformat()}/routines/face-workout-5min/steps/cheek-lifter"
+        runs = [("/healthz", base + "/healthz", None, None),
+                ("Today, fresh", base + "/today", cookies["fresh"], None),
+                ("Today, 5 years", base + "/today", cookies["fiveyears"], None),
+                ("tick", tick_url, cookies["fresh"], str(tick)),
+                ("Progress, fresh", base + "/progress", cookies["fresh"], None),
+                ("Progress, 5 years", base + "/progress", cookies["fiveyears"], None)]
+        print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of /healthz':>12} {'errors':>7}")
+        floor = None
+        for label, url, cookie, script in runs:
+            rps, p50, p99, errors = wrk(url, cookie, script)
+            floor = floor or rps
+            print(f"{label:<18} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f} {rps / floor:>11.0%} {errors:>7}")
+        with sqlite3.connect(path) as conn:
+            print("integrity:", conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
