@@ -15,13 +15,17 @@ def connect(path):
     # every write runs in an explicit one (see `immediate`).
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
+    # busy_timeout is set by sqlite3.connect's timeout; WAL is a property of the file, set once by
+    # `migrations.upgrade` (use_wal). NORMAL is durable against a crashed or killed process in WAL mode.
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA journal_mode = WAL")
-    # NORMAL is durable against a crashed or killed process in WAL mode.
     db.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def use_wal(db):
+    """Switch the file to write-ahead logging (it stays so: readers never block the writer)."""
+    db.execute("PRAGMA journal_mode = WAL")
 
 
 @contextlib.contextmanager

@@ -1,6 +1,8 @@
 """Schema migrations, append-only: an applied migration is never edited, only followed."""
 from sqlite_utils import Migrations
 
+from model.db import use_wal
+
 migrations = Migrations("facereps")
 
 
@@ -28,7 +30,8 @@ def m001_create_users(db):
 
 
 def upgrade(db):
-    """Apply every pending migration; applying twice is a no-op."""
+    """Put the file in WAL mode and apply every pending migration; applying twice is a no-op."""
+    use_wal(db)
     migrations.apply(db)
 
 

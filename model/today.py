@@ -149,8 +149,11 @@ def plans_for(db, catalog, user, enrollments):
     return plans, gates_done
 
 
-def build_day(db, catalog, user, day: date, today: date) -> Day:
-    """Every routine of the user's programs on `day`, with verdicts, steps and ticks."""
+def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True) -> Day:
+    """Every routine of the user's programs on `day`, with verdicts, steps and ticks.
+
+    `lookahead` finds the next due day of routines not due (a page shows it; a tick does not need it).
+    """
     enrollments = [e for e in store.enrollments_of(db, user.id)
                    if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)]
     if not enrollments:
@@ -175,7 +178,7 @@ def build_day(db, catalog, user, day: date, today: date) -> Day:
         card = Card(enrollment, program, device, routine, user_steps(routine, enrollment.options),
                     frozenset(step for r, step in ticks if r == routine.id), verdict,
                     session_done=bool(session and session.status == "done"))
-        if verdict.state not in ("due", "done", "stopped", "finished"):
+        if lookahead and verdict.state not in ("due", "done", "stopped", "finished"):
             card.next_day = verdict.next_day or schedule.next_due_day(plan, history, day, user.week_start)
         if plan.gated and verdict.state not in ("upcoming", "stopped", "finished"):
             gates += [(device, gate) for gate in device.gates
@@ -209,7 +212,7 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
         raise TickRefused("Future days can be viewed but not ticked.")
     if day < today - timedelta(days=BACKFILL_DAYS):
         raise TickRefused(f"Only the last {BACKFILL_DAYS} days can be changed.", 422)
-    before = build_day(db, catalog, user, day, today)
+    before = build_day(db, catalog, user, day, today, lookahead=False)
     card = next((c for c in before.due + before.other if c.routine.id == routine_id), None)
     if card is None:
         raise TickRefused("That routine is not in your programs on this day.", 404)

@@ -14,6 +14,7 @@ def test_upgrade_twice_is_a_no_op_and_keeps_rows(tmp_path):
 
 
 def test_connection_uses_wal_foreign_keys_and_busy_timeout(tmp_path):
+    migrations.upgrade(database.connect(tmp_path / "m.db"))
     conn = database.connect(tmp_path / "m.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
