@@ -53,6 +53,15 @@ def server(tmp_path):
     gunicorn.stop()
 
 
+def check_no_errors(server, sent):
+    assert [row[1] for row in sent if row[1] >= 500] == []
+    assert not any(row[4] for row in sent) and "database is locked" not in server.log_text()
+    acknowledged = check_every_acknowledged_tick(server.database, sent)
+    assert len(acknowledged) == 8 * TICKS_PER_CLIENT
+    with sqlite3.connect(server.database) as conn:
+        assert conn.execute("SELECT count(*) FROM client_requests").fetchone()[0] == 8 * TICKS_PER_CLIENT
+
+
 def check_every_acknowledged_tick(database, sent):
     acknowledged = [row for row in sent if row[1] in (200, 303)]
     with sqlite3.connect(database) as conn:
@@ -65,12 +74,8 @@ def check_every_acknowledged_tick(database, sent):
 def test_eight_clients_of_different_users_lose_nothing(server):
     cookie_sets = [Client(server.port).register(f"load{i}@example.com").start().cookies for i in range(8)]
     sent = run_clients(server.port, cookie_sets, lambda i: STEPS)
-    assert [row[1] for row in sent if row[1] >= 500] == []
-    assert not any(row[4] for row in sent) and "database is locked" not in server.log_text()
-    acknowledged = check_every_acknowledged_tick(server.database, sent)
-    assert len(acknowledged) == 8 * TICKS_PER_CLIENT
+    check_no_errors(server, sent)
     with sqlite3.connect(server.database) as conn:
-        assert conn.execute("SELECT count(*) FROM client_requests").fetchone()[0] == 8 * TICKS_PER_CLIENT
         # Each client's last request per step sets the final state: ticks left are exactly those.
         last = {}
         for index, row in enumerate(sent):
@@ -81,12 +86,8 @@ def test_eight_clients_of_different_users_lose_nothing(server):
 def test_eight_clients_of_one_user_lose_nothing(server):
     owner = Client(server.port).register("shared@example.com").start()
     sent = run_clients(server.port, [owner.cookies] * 8, lambda i: [STEPS[i % len(STEPS)]])
-    assert [row[1] for row in sent if row[1] >= 500] == []
-    assert not any(row[4] for row in sent) and "database is locked" not in server.log_text()
-    acknowledged = check_every_acknowledged_tick(server.database, sent)
-    assert len(acknowledged) == 8 * TICKS_PER_CLIENT
+    check_no_errors(server, sent)
     with sqlite3.connect(server.database) as conn:
-        assert conn.execute("SELECT count(*) FROM client_requests").fetchone()[0] == 8 * TICKS_PER_CLIENT
         ticks = conn.execute("SELECT step_id, count(*) FROM ticks GROUP BY step_id").fetchall()
     assert all(count == 1 for _, count in ticks)
 

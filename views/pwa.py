@@ -72,7 +72,7 @@ def calendar_feed(token):
 def healthz():
     """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
     try:
-        get_db().execute("SELECT count(*) FROM _sqlite_migrations").fetchone()
+        store.ping(get_db())
     except Exception:  # any failure to read means not healthy; say so without detail
         return {"status": "unavailable"}, 503
     return {"status": "ok"}

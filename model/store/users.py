@@ -152,3 +152,8 @@ def count_rows_of_user(db, user_id) -> int:
             total += db.execute(f"SELECT count(*) FROM [{table}] WHERE user_id = ?",
                                 [user_id]).fetchone()[0]
     return total
+
+
+def ping(db):
+    """Read something from the database (raises when it cannot answer): the health check."""
+    return db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
