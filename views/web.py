@@ -80,14 +80,6 @@ def wants_fragment(target_id: str) -> bool:
     return bool(request.htmx) and request.htmx.target == target_id
 
 
-def page_or_fragment(page, fragment, target_id, status=200, **context):
-    """Render the fragment for htmx requests aimed at `target_id`, else the whole page."""
-    template = fragment if wants_fragment(target_id) else page
-    response = make_response(render_template(template, **context), status)
-    response.vary.add("HX-Request")
-    return response
-
-
 def client_id():
     """The id a phone gave a request it may replay later (None when absent); 422 when malformed."""
     value = request.form.get("client_id") or None
