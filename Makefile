@@ -47,6 +47,8 @@ bench: setup
 	  { echo "The load benchmark needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/today.py
 	$(BIN)/python bench/load.py
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python bench/lighthouse.py
 
 check: setup
 	$(BIN)/flask --app app catalog check
