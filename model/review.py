@@ -28,7 +28,7 @@ class Review:
     first: date
     today: date
     programs: list
-    heatmap: list           # rows of 7 (day, sessions) from the oldest week
+    heatmap: list           # seven rows (weekday, cells), the cells from the oldest week
     checkin: object
     trend: list             # check-ins of the last TREND_WEEKS weeks
     photos: list
@@ -67,13 +67,23 @@ def build(db, catalog, user, first: date, today: date) -> Review:
         weeks.append(ProgramWeek(enrollment, program, ledger.week(first, today), count, capped, round(100 * score)))
     heat_first = week_of(user, today) - (HEATMAP_WEEKS - 1) * WEEK
     counts = store.sessions_between(db, user.id, heat_first, heat_first + HEATMAP_WEEKS * WEEK)
-    heatmap = [[(heat_first + (w * 7 + d) * timedelta(days=1), counts.get(heat_first + (w * 7 + d) * timedelta(days=1), 0))
-                for d in range(7)] for w in range(HEATMAP_WEEKS)]
+    heatmap = [heat_row(heat_first + d * timedelta(days=1), counts, today) for d in range(7)]
     checkins = store.checkins_between(db, user.id, first - (TREND_WEEKS - 1) * WEEK, first)
     this = next((c for c in checkins if c.week == first), None)
     first_photo, latest_photo = store.first_and_latest_photo(db, user.id)
     return Review(first, today, weeks, heatmap, this, checkins, store.photos_of_week(db, user.id, first),
                   first_photo, latest_photo)
+
+
+def heat_row(first: date, counts: dict, today: date) -> tuple:
+    """One weekday across the heatmap's weeks: (short day name, [(css class, text for screen readers)])."""
+    cells = []
+    for w in range(HEATMAP_WEEKS):
+        day = first + w * WEEK
+        count = counts.get(day, 0)
+        css = f"heat heat-{min(count, 3)}" + (" future" if day > today else "")
+        cells.append((css, f"{day:%a} {day.day} {day:%b}: {count} session{'' if count == 1 else 's'}"))
+    return f"{first:%a}"[:2], cells
 
 
 def save_checkin(db, user, week: date, form, now) -> dict:
