@@ -71,3 +71,14 @@ def test_narrow_phone_has_no_sideways_scroll_and_big_targets(browser, server):
             .length""")
         assert small == 0, f"{path}: {small} controls under 44 px high"
     context.close()
+
+
+def test_dark_mode_pages_pass_axe_too(browser, playwright, server):
+    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=server, color_scheme="dark")
+    page = context.new_page()
+    register(page, "dark@example.com")
+    for path in ["/today", "/programs", "/programs/microcurrent-60-days/start", "/progress", "/account"]:
+        page.goto(path)
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+        assert_accessible(page)
+    context.close()
