@@ -164,3 +164,11 @@ def test_cue_settings_are_remembered(user, client, db):
     assert (saved.cue_beep, saved.cue_vibrate, saved.cue_voice, saved.auto_advance) == (True, False, True, False)
     page = client.get("/account").get_data(as_text=True)
     assert re.search(r'id="cue_voice" name="cue_voice" type="checkbox"\s+checked', page)
+
+
+def test_start_guided_from_the_program_and_enrollment_pages(user, client, app):
+    location = enroll(client, app).headers["Location"]
+    for page in ("/programs/microcurrent-60-days", location):
+        html = client.get(page).get_data(as_text=True)
+        assert 'action="/sessions"' in html and 'name="routine" value="microcurrent-standard"' in html
+    assert "Start this program" in text_of(client.get("/programs/led-blue-intensive"))

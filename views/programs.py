@@ -29,7 +29,10 @@ def index():
 def show(program_id):
     """A program: its phases, one session's steps, spacing, safety notes and sources."""
     program = _program_or_404(program_id)
-    return render_template("programs/show.html", program=program, catalog=catalog())
+    following = next((e for e in store.enrollments_of(get_db(), current_user.id, "active")
+                      if e.program_id == program.id), None)
+    return render_template("programs/show.html", program=program, catalog=catalog(), following=following,
+                           today=user_today())
 
 
 @bp.route("/<program_id>/start", methods=["GET", "POST"])
