@@ -180,3 +180,9 @@ def test_deleting_the_account_deletes_the_photo_files(seeded, app, db):
     assert len(list(folder.glob("*.jpg"))) == 1
     seeded.post("/account/delete", data={"confirm": "yes", "delete_password": "correct horse battery"})
     assert list(folder.glob("*.jpg")) == []
+
+
+def test_this_week_without_a_miss_says_on_track(user, client, app):
+    start(client, app, "face-workout-daily", "face_workout")
+    page = text_of(client.get("/progress"))
+    assert "0 of 6 sessions · on track" in page
