@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
-from model import store
+from model import photos, store
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
@@ -141,6 +141,13 @@ def update_settings(db, user, time_zone, day_start_hour, week_start):
     if not problems:
         store.update_settings(db, user.id, *values)
     return problems
+
+
+def delete_account(db, user_id, photo_folder):
+    """Delete the user with every row of theirs (cascade) and their photo files."""
+    files = store.photo_files_of(db, user_id)
+    store.delete_user(db, user_id)
+    photos.remove_files(photo_folder, files)
 
 
 def new_calendar_token() -> str:

@@ -6,7 +6,7 @@ device used today does not mix), paused, gated (a one-time test first), upcoming
 """
 import math
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -148,7 +148,6 @@ class Verdict:
     next_day: date | None = None
     planned: int = 0         # sessions planned in the day's week (for the weekly review)
     done_in_week: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def due(self) -> bool:

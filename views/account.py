@@ -4,7 +4,7 @@ import json
 from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from model import accounts, photos, store, transfer
+from model import accounts, store, transfer
 from views.web import get_db, now, see_other
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -121,9 +121,7 @@ def delete():
         return _page(422, confirm="Tick the box to confirm you want everything deleted.")
     if not accounts.password_matches(current_user.password_hash, request.form.get("delete_password", "")):
         return _page(422, delete_password="That is not your password.")
-    files = store.photo_files_of(get_db(), current_user.id)
-    store.delete_user(get_db(), current_user.id)
-    photos.remove_files(current_app.config["PHOTO_DIR"], files)
+    accounts.delete_account(get_db(), current_user.id, current_app.config["PHOTO_DIR"])
     logout_user()
     flash("Your account and all its data have been deleted.")
     return see_other(url_for("auth.login"))
