@@ -13,6 +13,11 @@ SIDES = {"left": "Left", "right": "Right", "both": "Both sides", "none": ""}
 OUTCOMES = ("block", "clinician", "skip_area", "wait")
 CADENCE_KINDS = ("per_week", "every_days", "sessions_over_weeks", "per_month")
 MAX_STEP_SECONDS = 3600
+MAX_REPS = 100
+# Bounds shared by the catalog files and the plan form: (lowest, highest).
+CADENCE_LIMITS = {"per_week": (1, 7), "every_days": (1, 60), "per_month": (1, 4), "over_weeks": (1, 52)}
+PHASE_LIMITS = {"weeks": (1, 104), "sessions": (1, 400)}
+OWN_PREFIX = "my-"   # ids of a user's own routines, devices and plans; catalog ids never start so
 
 
 class CatalogError(ValueError):
@@ -49,6 +54,9 @@ class Routine:
     summary: str
     source: str
     steps: tuple[Step, ...]
+    owner: int | None = None      # a user's own routine (None: the catalog's)
+    based_on: str | None = None   # the catalog routine it was copied from
+    version: int = 0              # an own routine's current version (sessions record theirs)
 
     @property
     def seconds(self) -> int:
@@ -108,6 +116,7 @@ class Program:
     source: str
     phases: tuple[Phase, ...]
     allowed: dict = field(default_factory=dict)
+    owner: int | None = None      # a user's own plan (None: the catalog's)
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,7 @@ class Device:
     gates: tuple[Gate, ...]
     safety: tuple[str, ...]
     source: str
+    owner: int | None = None      # a device the catalog does not know, named by a user
 
     def option(self, option_id):
         return next((option for option in self.options if option.id == option_id), None)
@@ -190,7 +200,36 @@ class Catalog:
         return [self.devices[other] for other in sorted(own | others)]
 
     def programs_of(self, device_id):
-        return [p for p in self.programs.values() if p.device_id == device_id]
+        """The catalog's programs for a device type (a user's own plans are listed with their routines)."""
+        return [p for p in self.programs.values() if p.device_id == device_id and p.owner is None]
+
+    def catalog_devices(self):
+        return [d for d in self.devices.values() if d.owner is None]
+
+    def routines_of(self, device_id):
+        """The catalog's routines for a device type."""
+        return [r for r in self.routines.values() if r.device_id == device_id and r.owner is None]
+
+    def own_routines(self):
+        return [r for r in self.routines.values() if r.owner is not None]
+
+    def plans_of(self, routine_id):
+        """A user's own plans for a routine."""
+        return [p for p in self.programs.values() if p.routine_id == routine_id and p.owner is not None]
+
+    def source_keys(self, program):
+        """The cited sources behind a program page (a user's own plan cites only its device's)."""
+        device, routine = self.device_of(program), self.routine_of(program)
+        keys = [program.source, device.source, routine.source, *(p.source for p in program.phases),
+                *(q.source for q in device.questions)]
+        return [key for key in dict.fromkeys(keys) if key in self.sources]
+
+    def with_own(self, devices, routines, programs):
+        """This catalog with one user's own devices, routines and plans added."""
+        if not (devices or routines or programs):
+            return self
+        return Catalog({**self.devices, **devices}, {**self.routines, **routines}, {**self.programs, **programs},
+                       self.sources)
 
     def device_of(self, program: Program) -> Device:
         return self.devices[program.device_id]

@@ -2,8 +2,9 @@
 import tomllib
 from pathlib import Path
 
-from model.catalog import (AREAS, CADENCE_KINDS, MAX_STEP_SECONDS, OUTCOMES, SIDES, Cadence, Catalog, CatalogError,
-                           Choice, Device, Gate, Option, Phase, Program, Question, Routine, Step)
+from model.catalog import (AREAS, CADENCE_KINDS, CADENCE_LIMITS, MAX_REPS, MAX_STEP_SECONDS, OUTCOMES, OWN_PREFIX,
+                           PHASE_LIMITS, SIDES, Cadence, Catalog, CatalogError, Choice, Device, Gate, Option, Phase,
+                           Program, Question, Routine, Step)
 
 
 class _Reader:
@@ -37,6 +38,9 @@ class _Reader:
             self.fail(name, f"must be between {low} and {high}, not {value}")
         return value
 
+    def bounded(self, name, limits):
+        return self.number(name, low=limits[0], high=limits[1])
+
     def flag(self, name, default=False):
         value = self.table.get(name, default)
         if not isinstance(value, bool):
@@ -53,6 +57,12 @@ class _Reader:
         value = self.table.get(name, [])
         if not isinstance(value, list) or (required and not value):
             self.fail(name, "needs at least one entry" if required else "must be a list of tables")
+        return value
+
+    def id(self):
+        value = self.text("id")
+        if value.startswith(OWN_PREFIX):
+            self.fail("id", f"must not start with {OWN_PREFIX!r}: such ids name a user's own routines")
         return value
 
     def entry(self, name, index, table):
@@ -83,7 +93,7 @@ def _step(r):
         r.fail("side", f"unknown side {side!r} (known: {', '.join(SIDES)})")
     seconds = r.number("seconds", low=1, high=MAX_STEP_SECONDS)
     cue = r.number("cue_seconds", default=0, high=seconds)
-    return Step(r.text("id"), r.text("title"), area, side, seconds, r.number("reps", default=1, low=1),
+    return Step(r.text("id"), r.text("title"), area, side, seconds, r.number("reps", default=1, low=1, high=MAX_REPS),
                 cue, r.text("instruction"))
 
 
@@ -96,21 +106,19 @@ def _cadence(r):
     if len(kinds) != 1:
         c.fail("kind", f"give exactly one of {', '.join(CADENCE_KINDS)}")
     kind = kinds[0]
-    if kind == "per_week":
-        return Cadence(kind, count=c.number(kind, low=1, high=7))
+    if kind in ("per_week", "per_month"):
+        return Cadence(kind, count=c.bounded(kind, CADENCE_LIMITS[kind]))
     if kind == "every_days":
-        return Cadence(kind, days=c.number(kind, low=1, high=60))
-    if kind == "per_month":
-        return Cadence(kind, count=c.number(kind, low=1, high=4))
-    weeks = c.number("weeks", low=1, high=52)
+        return Cadence(kind, days=c.bounded(kind, CADENCE_LIMITS[kind]))
+    weeks = c.bounded("weeks", CADENCE_LIMITS["over_weeks"])
     count = c.number(kind, low=1, high=weeks * 7)
     return Cadence(kind, count=count, weeks=weeks)
 
 
 def _phase(r, sources, last):
     cadence = _cadence(r)
-    weeks = r.number("weeks", default=0, high=104) or None
-    sessions = r.number("sessions", default=0, high=400) or None
+    weeks = r.number("weeks", default=0, high=PHASE_LIMITS["weeks"][1]) or None
+    sessions = r.number("sessions", default=0, high=PHASE_LIMITS["sessions"][1]) or None
     if cadence.kind == "sessions_over_weeks" and not sessions:
         sessions = cadence.count
     if weeks and sessions:
@@ -153,7 +161,7 @@ def _option(r):
 
 def _device(path, data, sources):
     r = _Reader(f"{path.name}: device", data.get("device"))
-    device_id = r.text("id")
+    device_id = r.id()
     questions = _unique(tuple(_question(r.entry("questions", i, t), sources)
                               for i, t in enumerate(r.tables("questions", required=True))),
                         f"{r.where}.questions")
@@ -172,7 +180,7 @@ def _device(path, data, sources):
 def _routine(r, device_id, sources):
     steps = _unique(tuple(_step(r.entry("steps", i, t)) for i, t in enumerate(r.tables("steps", required=True))),
                     f"{r.where}.steps")
-    return Routine(r.text("id"), device_id, r.text("name"), r.text("summary"), r.source(sources), steps)
+    return Routine(r.id(), device_id, r.text("name"), r.text("summary"), r.source(sources), steps)
 
 
 def _program(r, device, routines, sources):
@@ -187,7 +195,7 @@ def _program(r, device, routines, sources):
         option = device.option(option_id)
         if option is None or not set(values) <= {c.value for c in option.choices}:
             r.fail("allowed", f"{option_id} names a choice the device does not offer")
-    return Program(r.text("id"), device.id, r.text("name"), r.text("summary"), routine_id,
+    return Program(r.id(), device.id, r.text("name"), r.text("summary"), routine_id,
                    r.source(sources), phases, {k: tuple(v) for k, v in allowed.items()})
 
 

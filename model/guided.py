@@ -4,7 +4,7 @@ from datetime import datetime
 
 from model import store
 from model.catalog import Step
-from model.today import TickRefused, build_day
+from model.today import TickRefused, build_day, version_of
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ def start(db, catalog, user, day, today, routine_id, now) -> int:
         raise TickRefused("That routine is not in your programs today.", 404)
     if not card.tickable:
         raise TickRefused(f"Not today: {card.verdict.reason}.")
-    return store.start_guided(db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now)
+    return store.start_guided(db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now,
+                              version_of(card))
 
 
 def load(db, catalog, user, session_id) -> Player | None:

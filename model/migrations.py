@@ -190,3 +190,46 @@ def m006_create_checkins_and_photos(db):
             created_at TEXT NOT NULL,
             UNIQUE (user_id, week, angle)
         )""")
+
+
+@migrations()
+def m007_create_own_routines_and_plans(db):
+    # A user's own routines: ids are "my-" and random hex, unique per user, so an export re-imports
+    # as it is. device_id names a catalog device type, or is NULL for a device the catalog does not
+    # know (its name is then device_name). based_on is the catalog routine it was copied from.
+    db.execute("""
+        CREATE TABLE routines (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            device_id TEXT,
+            device_name TEXT NOT NULL DEFAULT '',
+            based_on TEXT,
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, id)
+        ) WITHOUT ROWID""")
+    # Every version of a routine's steps that a session ran (edits to an unused version replace it).
+    db.execute("""
+        CREATE TABLE routine_versions (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            routine_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            steps TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, routine_id, version)
+        ) WITHOUT ROWID""")
+    # A user's own plan for a routine (theirs or the catalog's): phases as the scheduler's rules.
+    db.execute("""
+        CREATE TABLE plans (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            routine_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            phases TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, id)
+        ) WITHOUT ROWID""")
+    # The version of an own routine a session ran (NULL for catalog routines).
+    db.execute("ALTER TABLE sessions ADD COLUMN routine_version INTEGER")

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from model import screening, store
+from model import plans, screening, store
 from model.today import phase_snapshot
 
 MAX_START_AHEAD = timedelta(days=365)
@@ -69,6 +69,8 @@ def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
         outcome.start_day = verdict.earliest_start
     if verdict.clinician and form.get("clinician_confirmed") != "on":
         problems["clinician_confirmed"] = "Confirm that you have checked with a clinician."
+    if program.owner and (too_often := plans.spacing_problem(program, device, options)):
+        problems["plan"] = too_often
     if problems:
         return outcome
     options["skip_areas"] = list(verdict.skip_areas)

@@ -322,6 +322,23 @@ def gap_days(min_gap_hours: int, override_days: int | None = None) -> int:
     return math.ceil(min_gap_hours / 24) if min_gap_hours else 0
 
 
+def most_often(rule: PhaseRule, gap: int) -> str | None:
+    """When a cadence asks for more sessions than spacing of `gap` days allows, the most it can be.
+
+    A routine is done at most once a day, so the spacing is at least one day. None: it fits.
+    """
+    spacing = max(gap, 1)
+    if rule.kind == "per_week" and rule.count * spacing > 7:
+        return f"at most {7 // spacing} a week"
+    if rule.kind == "every_days" and rule.days < spacing:
+        return f"every {spacing} days at the most often"
+    if rule.kind == "per_month" and rule.count * spacing > 28:
+        return f"at most {28 // spacing} a month"
+    if rule.kind == "sessions_over_weeks" and rule.count * spacing > rule.weeks * 7:
+        return f"at most {rule.weeks * 7 // spacing} sessions over {rule.weeks} weeks"
+    return None
+
+
 def phase_spans(plan: Plan, history: History, until: date) -> tuple:
     """The phases of the plan version in force on `until`, each with its first day and end."""
     version, spans, day = plan.version_on(until), [], plan.start_day

@@ -1,8 +1,8 @@
 """A user's day: which routines are due, their steps and ticks, and setting a tick safely."""
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 
-from model import schedule, store
+from model import routines, schedule, store
 
 BACKFILL_DAYS = 7
 VIEW_PAST_DAYS = 366
@@ -175,7 +175,7 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
         if verdict.state == "paused" and day in plan.skip_days:
             verdict = schedule.Verdict("skipped", "skipped: a chosen skip is never a miss")
         session = sessions.get(routine.id)
-        card = Card(enrollment, program, device, routine, user_steps(routine, enrollment.options),
+        card = Card(enrollment, program, device, routine, _steps_ran(db, user, routine, session, enrollment.options),
                     frozenset(step for r, step in ticks if r == routine.id), verdict,
                     session_done=bool(session and session.status == "done"))
         if lookahead and verdict.state not in ("due", "done", "stopped", "finished"):
@@ -188,6 +188,20 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
     due = [c for c in cards if c.verdict.state in ("due", "done") or (c.started and c.tickable)]
     other = [c for c in cards if c not in due and c.verdict.state not in ("stopped",)]
     return Day(day, today, due, other, gates)
+
+
+def _steps_ran(db, user, routine, session, options) -> tuple:
+    """The user's steps; for a session of an earlier version of an own routine, that version's steps."""
+    if routine.owner and session and session.routine_version not in (None, routine.version):
+        ran = routines.version_steps(db, user.id, routine, session.routine_version)
+        if ran is not None:
+            routine = replace(routine, steps=ran)
+    return user_steps(routine, options)
+
+
+def version_of(card) -> int | None:
+    """The version of an own routine a new session records (catalog routines have none)."""
+    return card.routine.version if card.routine.owner else None
 
 
 def _settle_conflicts(catalog, cards, day):
@@ -224,7 +238,7 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
     if done:
         _check_later_spacing(db, user, card, day, today)
     state = store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
-                           [s.id for s in card.steps], now, client_id)
+                           [s.id for s in card.steps], now, client_id, version_of(card))
     card.session_done = state.status == "done"
     # The answer shows this step and the progress counts, which follow from the new tick alone.
     card.ticked = frozenset(s for r, s in store.ticks_on(db, user.id, day) if r == routine_id)

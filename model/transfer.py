@@ -9,7 +9,8 @@ import sqlite3
 from model import store
 
 FORMAT = "facereps-export"
-VERSION = 1
+VERSION = 2          # 2 added own routines, their versions and plans
+READABLE = (1, 2)
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
@@ -25,15 +26,16 @@ def export_json(db, user, photo_folder, now) -> dict:
     return {"format": FORMAT, "version": VERSION, "exported_at": now.isoformat(timespec="seconds"), **data}
 
 
-def export_csv(db, user) -> str:
-    """One spreadsheet: a row per session and per weekly check-in."""
+def export_csv(db, user, catalog) -> str:
+    """One spreadsheet: a row per session (routine by name) and per weekly check-in."""
     data = store.rows_of_user(db, user.id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["kind", "day", "routine", "status", "steps_done", "steps_total", "firmness", "fine_lines",
                      "glow", "note"])
     for s in data["sessions"]:
-        writer.writerow(["session", s["day"], s["routine_id"], s["status"], s["steps_done"], s["steps_total"],
+        routine = catalog.routines.get(s["routine_id"])
+        writer.writerow(["session", s["day"], routine.name if routine else s["routine_id"], s["status"], s["steps_done"], s["steps_total"],
                          "", "", "", ""])
     for c in data["checkins"]:
         writer.writerow(["check-in", c["week"], "", "", "", "", c["firmness"], c["fine_lines"], c["glow"], c["note"]])
@@ -51,8 +53,14 @@ def _parse(raw: bytes) -> dict:
         raise ImportError_("That file is not a FaceReps export (it is not valid JSON).") from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportError_("That file is not a FaceReps export.")
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE:
         raise ImportError_("That export comes from a FaceReps version this one cannot read.")
+    if data["version"] == 1:  # before own routines: none to import, sessions ran catalog routines
+        for table in ("routines", "routine_versions", "plans"):
+            data.setdefault(table, [])
+        for row in data.get("sessions") or []:
+            if isinstance(row, dict):
+                row.setdefault("routine_version", None)
     if not isinstance(data.get("settings"), dict) or any(
             not isinstance(data.get(table), list) or not all(isinstance(row, dict) for row in data[table])
             for table in store.TABLES):

@@ -78,6 +78,10 @@ ENDPOINTS = [
     ("/progress/weeks/2026-11-23/checkin", ["firmness", "fine_lines", "glow", "note"]),
     ("/progress/weeks/2026-11-23/photos", ["angle"]),
     ("/login", ["email", "password", "next", "remember"]),
+    ("/routines/new", ["name", "device_id", "device_name", "title", "area", "side", "seconds", "reps", "cue_seconds"]),
+    ("/routines/copy", ["routine_id"]),
+    ("/routines/face-workout-5min/plan", ["name", "p1_kind", "p1_per_week", "p1_sessions", "p1_over_weeks",
+                                          "p1_length", "p1_length_weeks", "p2_kind", "p2_every_days"]),
 ]
 
 

@@ -9,7 +9,7 @@ from tests.conftest import Auth, text_of
 from tests.test_progress_views import jpeg_with_gps, seeded, upload  # noqa: F401 (fixture)
 
 USER_TABLES = ["enrollments", "enrollment_versions", "pauses", "screenings", "sessions", "ticks", "gate_checks",
-               "checkins", "photos"]
+               "checkins", "photos", "routines", "routine_versions", "plans"]
 
 
 def exported(client):
@@ -35,12 +35,21 @@ def rich(seeded, db):  # noqa: F811
     upload(seeded, jpeg_with_gps())
     seeded.post("/sessions", data={"day": "2026-11-24", "routine": "face-workout-5min"})
     seeded.post("/sessions/5/steps/cheek-lifter", data={"outcome": "done"})
+    # An own routine (edited after a session ran it: two versions) followed through an own plan.
+    routine = seeded.post("/routines/copy", data={"routine_id": "face-workout-5min"}).headers["Location"]
+    seeded.post(f"{routine}/steps/happy-cheeks/remove")
+    start = seeded.post(f"{routine}/plan", data={"name": "Mine", "p1_kind": "per_week", "p1_per_week": "7",
+                                                 "p1_length": "ongoing"}).headers["Location"]
+    seeded.post(start, data={"q_recent_procedure": "no", "q_jaw_pain": "no", "q_palsy": "no", "start_day": "2026-11-24"})
+    seeded.post(f"/days/2026-11-24/routines/{routine.rsplit('/', 1)[1]}/steps/cheek-lifter", data={"done": "1"})
+    seeded.post(f"{routine}/steps/brow-lift/remove")
     return seeded
 
 
 def test_export_holds_every_kind_of_row(rich, db):
     data = exported(rich)
-    assert data["format"] == "facereps-export" and data["version"] == 1
+    assert data["format"] == "facereps-export" and data["version"] == 2
+    assert len(data["routine_versions"]) == 2 and data["sessions"][-1]["routine_version"] == 1
     for table in USER_TABLES:
         assert len(data[table]) == counts(db, 1)[table] > 0 or table == "gate_checks"
     assert data["photos"][0]["jpeg_base64"] and "filename" not in data["photos"][0]
@@ -63,7 +72,8 @@ def test_export_then_import_round_trip_is_lossless(rich, app, db):
                 row.pop("enrollment_id")
     assert again == original
     assert counts(db, 2) == counts(db, 1)
-    assert "Microcurrent" not in text_of(other.get("/today")) and "5-minute face workout" in text_of(other.get("/today"))
+    today = text_of(other.get("/today"))
+    assert "Microcurrent" not in today and "5-minute face workout" in today and "My 5-minute face workout" in today
 
 
 def test_import_refuses_an_account_with_history(rich):
@@ -99,11 +109,25 @@ def test_csv_has_a_row_per_session_and_check_in(rich):
     response = rich.get("/account/export.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert response.mimetype == "text/csv"
-    assert [r["kind"] for r in rows].count("session") == 5 and [r["kind"] for r in rows].count("check-in") == 1
-    assert rows[0] == {"kind": "session", "day": "2026-11-16", "routine": "face-workout-5min", "status": "done",
+    assert [r["kind"] for r in rows].count("session") == 6 and [r["kind"] for r in rows].count("check-in") == 1
+    assert rows[-2]["routine"] == "My 5-minute face workout"
+    assert rows[0] == {"kind": "session", "day": "2026-11-16", "routine": "5-minute face workout", "status": "done",
                        "steps_done": "5", "steps_total": "5", "firmness": "", "fine_lines": "", "glow": "", "note": ""}
 
 
 def test_exports_need_login(client):
     assert client.get("/account/export.json").status_code == 303
     assert client.get("/account/export.csv").status_code == 303
+
+
+def test_an_export_from_before_own_routines_still_imports(seeded, app, db):  # noqa: F811
+    data = exported(seeded)
+    data["version"] = 1
+    for table in ("routines", "routine_versions", "plans"):
+        data.pop(table)
+    for row in data["sessions"]:
+        row.pop("routine_version")
+    other = app.test_client()
+    Auth(other).register(email="old@example.com", time_zone="UTC")
+    assert import_file(other, json.dumps(data).encode()).status_code == 303
+    assert counts(db, 2) == counts(db, 1)

@@ -2,6 +2,6 @@
 
 
 def register_blueprints(app):
-    from views import account, auth, enrollments, programs, progress, pwa, sessions, today
-    for module in (auth, account, today, sessions, programs, enrollments, progress, pwa):
+    from views import account, auth, enrollments, programs, progress, pwa, routines, sessions, today
+    for module in (auth, account, today, sessions, programs, enrollments, routines, progress, pwa):
         app.register_blueprint(module.bp)

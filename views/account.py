@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, render_template, request, url_f
 from flask_login import current_user, login_required, logout_user
 
 from model import accounts, store, transfer
-from views.web import get_db, now, see_other
+from views.web import catalog, get_db, now, see_other
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -80,7 +80,7 @@ def export_json():
 @login_required
 def export_csv():
     """Sessions and check-ins, for a spreadsheet."""
-    response = current_app.response_class(transfer.export_csv(get_db(), current_user), mimetype="text/csv")
+    response = current_app.response_class(transfer.export_csv(get_db(), current_user, catalog()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="facereps.csv"'
     return response
 

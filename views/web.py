@@ -5,6 +5,7 @@ from flask import abort, current_app, g, make_response, redirect, render_templat
 from flask_login import current_user
 
 from model import db as database
+from model import routines
 from model.schedule import local_day
 
 
@@ -59,9 +60,15 @@ def _close_db(_exc):
         conn.close()
 
 
-def catalog():
-    """The routine catalog loaded at start-up."""
-    return current_app.extensions["catalog"]
+def catalog(fresh=False):
+    """The routine catalog loaded at start-up, with the signed-in user's own routines and plans.
+
+    `fresh` reads the user's own ones again (after this request changed them).
+    """
+    if fresh or "catalog" not in g:
+        base = current_app.extensions["catalog"]
+        g.catalog = routines.with_own(get_db(), base, current_user.id) if current_user.is_authenticated else base
+    return g.catalog
 
 
 def now():

@@ -5,3 +5,4 @@ from model.store.enrollments import *  # noqa: F401,F403
 from model.store.sessions import *  # noqa: F401,F403
 from model.store.progress import *  # noqa: F401,F403
 from model.store.exports import *  # noqa: F401,F403
+from model.store.routines import *  # noqa: F401,F403

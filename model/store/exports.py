@@ -10,15 +10,20 @@ TABLES = {
     "pauses": ("enrollment_id", "first_day", "last_day", "reason"),
     "screenings": ("device_id", "questions_version", "answers", "clinician_confirmed", "answered_on", "created_at"),
     "sessions": ("day", "routine_id", "device_id", "steps_total", "steps_done", "status", "updated_at", "started_at",
-                 "finished_at", "current_step", "skipped", "steps"),
+                 "finished_at", "current_step", "skipped", "steps", "routine_version"),
     "ticks": ("day", "routine_id", "step_id", "ticked_at"),
     "gate_checks": ("device_id", "gate_id", "day"),
     "checkins": ("week", "firmness", "fine_lines", "glow", "note", "updated_at"),
     "photos": ("week", "angle", "filename", "width", "height", "created_at"),
+    # Own routines and plans keep their ids (random, unique per user): sessions and programs name them.
+    "routines": ("id", "device_id", "device_name", "based_on", "name", "version", "created_at", "updated_at"),
+    "routine_versions": ("routine_id", "version", "steps", "created_at"),
+    "plans": ("id", "routine_id", "name", "phases", "created_at"),
 }
 ORDER = {"enrollments": "id", "enrollment_versions": "enrollment_id, effective_day", "pauses": "enrollment_id, first_day",
          "screenings": "id", "sessions": "day, routine_id", "ticks": "day, routine_id, step_id",
-         "gate_checks": "device_id, gate_id", "checkins": "week", "photos": "week, angle"}
+         "gate_checks": "device_id, gate_id", "checkins": "week", "photos": "week, angle",
+         "routines": "created_at, id", "routine_versions": "routine_id, version", "plans": "created_at, id"}
 
 
 def rows_of_user(db, user_id) -> dict:
@@ -34,7 +39,7 @@ def rows_of_user(db, user_id) -> dict:
 
 def has_history(db, user_id) -> bool:
     return any(db.execute(f"SELECT 1 FROM {table} WHERE user_id = ? LIMIT 1", [user_id]).fetchone()
-               for table in ("enrollments", "sessions", "ticks", "checkins", "photos"))
+               for table in ("enrollments", "sessions", "ticks", "checkins", "photos", "routines", "plans"))
 
 
 def import_rows(db, user_id, data, before_commit=None):

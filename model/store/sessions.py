@@ -14,17 +14,19 @@ class SessionState:
     steps_done: int
     steps_total: int
     status: str
+    routine_version: int | None = None   # an own routine's version the session ran
 
     @property
     def started(self) -> bool:
         return self.steps_done > 0
 
 
-def _refresh_session(db, key, device_id, counted_steps, now):
+def _refresh_session(db, key, device_id, counted_steps, now, routine_version=None):
     """Recount a session's ticked steps and store its state; returns steps_done and status.
 
     A session is done when every counted step is ticked, or when the guided player finished it.
-    A session with no ticks that was never started in the player is removed.
+    A session with no ticks that was never started in the player is removed. The routine version
+    (own routines) is the one the session began with.
     """
     marks = ",".join("?" * len(counted_steps))
     steps_done = db.execute(f"SELECT count(*) FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? "
@@ -38,10 +40,11 @@ def _refresh_session(db, key, device_id, counted_steps, now):
         db.execute("DELETE FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
         return 0, "open"
     db.execute("INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
-               "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, day, routine_id) DO UPDATE "
-               "SET steps_total = excluded.steps_total, steps_done = excluded.steps_done, "
-               "status = excluded.status, updated_at = excluded.updated_at",
-               key + [device_id, total, steps_done, status, now.isoformat(timespec="seconds")])
+               "updated_at, routine_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, day, routine_id) "
+               "DO UPDATE SET steps_total = excluded.steps_total, steps_done = excluded.steps_done, "
+               "status = excluded.status, updated_at = excluded.updated_at, "
+               "routine_version = coalesce(sessions.routine_version, excluded.routine_version)",
+               key + [device_id, total, steps_done, status, now.isoformat(timespec="seconds"), routine_version])
     return steps_done, status
 
 
@@ -64,7 +67,7 @@ def first_time(db, user_id, client_id, now) -> bool:
 
 
 def set_tick(db, user_id, day: date, routine_id, device_id, step_id, done: bool, counted_steps, now,
-             client_id=None):
+             client_id=None, routine_version=None):
     """Set one step's state (never a toggle) and bring the day's session up to date, atomically.
 
     `counted_steps` are the step ids the user does in this routine. A request replayed with the
@@ -74,7 +77,7 @@ def set_tick(db, user_id, day: date, routine_id, device_id, step_id, done: bool,
     with immediate(db):
         if first_time(db, user_id, client_id, now):
             _write_tick(db, key, step_id, done, now)
-        steps_done, status = _refresh_session(db, key, device_id, counted_steps, now)
+        steps_done, status = _refresh_session(db, key, device_id, counted_steps, now, routine_version)
     return SessionState(routine_id, device_id, steps_done, len(counted_steps), status)
 
 
@@ -87,7 +90,7 @@ def ticks_on(db, user_id, day: date) -> set:
 def sessions_on(db, user_id, day: date) -> dict:
     """routine_id → SessionState for the day's started or done sessions."""
     return {row[0]: SessionState(*row) for row in db.execute(
-        "SELECT routine_id, device_id, steps_done, steps_total, status FROM sessions "
+        "SELECT routine_id, device_id, steps_done, steps_total, status, routine_version FROM sessions "
         "WHERE user_id = ? AND day = ?", [user_id, day.isoformat()])}
 
 
@@ -183,16 +186,17 @@ def guided_session(db, user_id, session_id):
                   tuple(json.loads(row[7])), done, row[8], row[9])
 
 
-def start_guided(db, user_id, day: date, routine_id, device_id, steps, now) -> int:
+def start_guided(db, user_id, day: date, routine_id, device_id, steps, now, routine_version=None) -> int:
     """Start the day's guided session of a routine, or return the one already started."""
     key = [user_id, day.isoformat(), routine_id]
     stamp = now.isoformat(timespec="seconds")
     with immediate(db):
         db.execute("INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
-                   "updated_at, started_at, steps) VALUES (?, ?, ?, ?, ?, 0, 'open', ?, ?, ?) "
+                   "updated_at, started_at, steps, routine_version) VALUES (?, ?, ?, ?, ?, 0, 'open', ?, ?, ?, ?) "
                    "ON CONFLICT (user_id, day, routine_id) DO UPDATE SET started_at = coalesce(started_at, "
-                   "excluded.started_at), steps = coalesce(steps, excluded.steps)",
-                   key + [device_id, len(steps), stamp, stamp, json.dumps(list(steps))])
+                   "excluded.started_at), steps = coalesce(steps, excluded.steps), "
+                   "routine_version = coalesce(sessions.routine_version, excluded.routine_version)",
+                   key + [device_id, len(steps), stamp, stamp, json.dumps(list(steps)), routine_version])
         session_id, stored = db.execute("SELECT id, steps FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?",
                                         key).fetchone()
         counted = [step["id"] for step in json.loads(stored)]

@@ -1,0 +1,130 @@
+"""A user's own plan for any routine: one or two phases from the catalog's cadences, checked against
+the device's spacing (which a plan cannot switch off), stored, then started like a catalog program."""
+from dataclasses import asdict
+
+from model import schedule, store
+from model.catalog import CADENCE_KINDS, CADENCE_LIMITS, PHASE_LIMITS, Device, Routine
+from model.routines import copy_name, new_id, read_name
+from model.today import gap_for
+
+PLAN_PREFIX = "my-plan-"
+PHASES = (1, 2)
+KIND_LABELS = {"per_week": "times a week", "every_days": "every N days", "sessions_over_weeks": "sessions over weeks",
+               "per_month": "times a month"}
+LENGTHS = ("weeks", "sessions", "ongoing")
+
+
+def _number(form, name, limits, label, problems):
+    low, high = limits
+    raw = (form.get(name) or "").strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        problems[name] = f"Enter {label} as a whole number."
+        return 0
+    if not low <= value <= high:
+        problems[name] = f"Choose {label} from {low} to {high}."
+        return 0
+    return value
+
+
+def _cadence(form, p, problems) -> dict | None:
+    kind = form.get(f"{p}_kind") or ""
+    if kind not in CADENCE_KINDS:
+        problems[f"{p}_kind"] = "Choose how often."
+        return None
+    if kind == "per_week":
+        count = _number(form, f"{p}_per_week", CADENCE_LIMITS["per_week"],
+                        "the times a week (one session a day at most)", problems)
+        return {"kind": kind, "count": count}
+    if kind == "every_days":
+        return {"kind": kind, "days": _number(form, f"{p}_every_days", CADENCE_LIMITS["every_days"], "the days",
+                                              problems)}
+    if kind == "per_month":
+        return {"kind": kind, "count": _number(form, f"{p}_per_month", CADENCE_LIMITS["per_month"],
+                                               "the times a month (more often: choose times a week)", problems)}
+    weeks = _number(form, f"{p}_over_weeks", CADENCE_LIMITS["over_weeks"], "the weeks", problems)
+    count = _number(form, f"{p}_sessions", (1, max(weeks, 1) * 7), "the sessions (one a day at most)", problems)
+    return {"kind": kind, "count": count, "weeks": weeks}
+
+
+def _length(form, p, last, cadence, problems) -> dict:
+    length = form.get(f"{p}_length") or ("ongoing" if last else "")
+    if length not in LENGTHS:
+        problems[f"{p}_length"] = "Choose how long this phase lasts."
+        return {}
+    if length == "weeks":
+        return {"length_weeks": _number(form, f"{p}_length_weeks", PHASE_LIMITS["weeks"], "the weeks", problems)}
+    if length == "sessions":
+        return {"length_sessions": _number(form, f"{p}_length_sessions", PHASE_LIMITS["sessions"], "the sessions",
+                                           problems)}
+    if cadence and cadence["kind"] == "sessions_over_weeks":
+        return {"length_sessions": cadence["count"]}   # as in the catalog: the phase ends with its sessions
+    if not last:
+        problems[f"{p}_length"] = "Only the last phase goes on with no end: say how long this one lasts."
+    return {}
+
+
+def read_phases(form, device: Device, gap: int) -> tuple[list, dict]:
+    """The phases from the plan form as the scheduler's rules, or the problems keyed by field name."""
+    problems = {}
+    count = 2 if form.get("p2_kind", "none") != "none" else 1
+    phases = []
+    for number in PHASES[:count]:
+        p = f"p{number}"
+        cadence = _cadence(form, p, problems)
+        length = _length(form, p, number == count, cadence, problems)
+        if cadence is None or f"{p}_kind" in problems:
+            continue
+        name = ("Intensive", "Maintenance")[number - 1] if count == 2 else "Your plan"
+        rule = schedule.PhaseRule(name, **cadence, **length)
+        limit = schedule.most_often(rule, gap) if not any(key.startswith(p) for key in problems) else None
+        if limit:
+            field = f"{p}_{'sessions' if rule.kind == 'sessions_over_weeks' else rule.kind}"
+            problems[field] = (f"{device.name} needs {gap} days between sessions: {limit}." if gap > 1
+                               else f"A routine is done at most once a day: {limit}.")
+        phases.append(asdict(rule))
+    return phases, problems
+
+
+def defaults(catalog, routine: Routine) -> dict:
+    """Form values to begin with: the catalog program's plan for the routine (or its source), if any."""
+    source = routine.based_on or routine.id
+    program = next((p for p in catalog.programs.values() if p.routine_id == source and p.owner is None), None)
+    values = {"p1_kind": "per_week", "p1_per_week": "3", "p1_length": "ongoing", "p2_kind": "none",
+              "name": routine.name if routine.owner else copy_name(routine)}
+    for number, phase in zip(PHASES, program.phases[:2] if program else ()):
+        p, cadence = f"p{number}", phase.cadence
+        values.update({f"{p}_kind": cadence.kind, f"{p}_per_week": cadence.count, f"{p}_every_days": cadence.days,
+                       f"{p}_per_month": cadence.count, f"{p}_sessions": cadence.count,
+                       f"{p}_over_weeks": cadence.weeks,
+                       f"{p}_length": "weeks" if phase.weeks else "sessions" if phase.sessions else "ongoing",
+                       f"{p}_length_weeks": phase.weeks or "", f"{p}_length_sessions": phase.sessions or ""})
+    return {key: str(value) for key, value in values.items() if value not in (0, None)}
+
+
+def create(db, catalog, user_id, routine: Routine, form, now) -> tuple[str | None, dict]:
+    """Store the user's plan for a routine; returns its id (a program id) or the problems."""
+    device = catalog.devices[routine.device_id]
+    problems = {}
+    name = read_name(form, problems, "name", "Give the plan a name")
+    phases, phase_problems = read_phases(form, device, gap_for(device, {}))
+    problems.update(phase_problems)
+    if problems:
+        return None, problems
+    plan = store.OwnPlan(new_id(PLAN_PREFIX), routine.id, name, phases)
+    store.create_plan(db, user_id, plan, now)
+    return plan.id, {}
+
+
+def spacing_problem(program, device, options) -> str | None:
+    """At start: whether the plan fits the spacing of the options chosen (a longer needle spaces more)."""
+    gap = gap_for(device, options)
+    for phase in program.phases:
+        rule = schedule.PhaseRule(phase.name, phase.cadence.kind, phase.cadence.count, phase.cadence.days,
+                                  phase.cadence.weeks)
+        limit = schedule.most_often(rule, gap)
+        if limit:
+            return (f"With these choices {device.name.lower()} needs {gap} days between sessions, and your plan's "
+                    f"{phase.name.lower()} phase asks for more ({limit}). Change the plan or your choices.")
+    return None

@@ -1,0 +1,329 @@
+"""A user's own routines: copy a catalog routine or start from scratch, edit steps, see what differs.
+
+Edits are pure functions on a list of step dicts that return a new list or raise RoutineProblem;
+`save` stores the result (a version some session ran is kept: see store.save_routine).
+"""
+import secrets
+from dataclasses import asdict
+
+from model import store
+from model.catalog import AREAS, MAX_REPS, MAX_STEP_SECONDS, OWN_PREFIX, SIDES, Cadence, Device, Phase, Program, \
+    Routine, Step
+
+MAX_STEPS = 60
+NAME_MAX = 80
+INSTRUCTION_MAX = 600
+MAX_GLIDE_SECONDS = 600
+STEP_FIELDS = ("title", "area", "side", "seconds", "reps", "cue_seconds", "instruction")
+UNKNOWN_DEVICE_NOTE = ("FaceReps has no safety facts for this device: follow its manual for how often, how long "
+                       "and where to use it.")
+
+
+class RoutineProblem(ValueError):
+    """An edit that would break a rule; `field` names the form field, the message says why."""
+
+    def __init__(self, message, field="steps"):
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def problems(self) -> dict:
+        return {self.field: str(self)}
+
+
+def new_id(prefix=OWN_PREFIX) -> str:
+    return prefix + secrets.token_hex(5)
+
+
+def own_device_id(routine_id) -> str:
+    return f"{OWN_PREFIX}device-{routine_id.removeprefix(OWN_PREFIX)}"
+
+
+# Reading forms -------------------------------------------------------------------------------------
+
+def _whole(form, name, low, high, problems, label, default=None):
+    raw = (form.get(name) or "").strip()
+    if not raw and default is not None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        problems[name] = f"Enter {label} as a whole number."
+        return None
+    if not low <= value <= high:
+        problems[name] = f"{label[:1].upper()}{label[1:]} must be between {low} and {high}."
+        return None
+    return value
+
+
+def read_name(form, problems, field="name", label="Give the routine a name") -> str:
+    name = " ".join((form.get(field) or "").split())
+    if not name:
+        problems[field] = f"{label}."
+    elif len(name) > NAME_MAX:
+        problems[field] = f"Keep it under {NAME_MAX} characters."
+    return name
+
+
+def read_step(form, step_id) -> tuple[dict | None, dict]:
+    """A step dict from a form, or None with the problems keyed by field name."""
+    problems = {}
+    title = read_name(form, problems, "title", "Give the step a title")
+    area, side = form.get("area") or "", form.get("side") or "none"
+    if area not in AREAS:
+        problems["area"] = "Choose where on the face the step happens."
+    if side not in SIDES:
+        problems["side"] = "Choose left, right, both sides or neither."
+    seconds = _whole(form, "seconds", 1, MAX_STEP_SECONDS, problems, "the seconds")
+    if "seconds" in problems and seconds is None and (form.get("seconds") or "").strip().lstrip("-").isdigit():
+        problems["seconds"] = f"A step lasts from 1 second to an hour ({MAX_STEP_SECONDS} s)."
+    reps = _whole(form, "reps", 1, MAX_REPS, problems, "the repetitions", default=1)
+    cue = _whole(form, "cue_seconds", 0, MAX_STEP_SECONDS, problems, "the cue interval", default=0)
+    if seconds and cue and cue > seconds:
+        problems["cue_seconds"] = "The cue interval cannot be longer than the step."
+    instruction = (form.get("instruction") or "").strip()
+    if len(instruction) > INSTRUCTION_MAX:
+        problems["instruction"] = f"Keep the instruction under {INSTRUCTION_MAX} characters."
+    if problems:
+        return None, problems
+    return asdict(Step(step_id, title, area, side, seconds, reps, cue, instruction)), {}
+
+
+# Edits on a list of step dicts ---------------------------------------------------------------------
+
+def _index(steps, step_id) -> int:
+    for index, step in enumerate(steps):
+        if step["id"] == step_id:
+            return index
+    raise LookupError(step_id)
+
+
+def move(steps, step_id, direction) -> list:
+    """Move a step one place up or down (the first cannot go up, the last cannot go down)."""
+    index = _index(steps, step_id)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(steps):
+        raise RoutineProblem("That step cannot move further that way.")
+    moved = list(steps)
+    moved[index], moved[target] = moved[target], moved[index]
+    return moved
+
+
+def remove(steps, step_id) -> list:
+    index = _index(steps, step_id)
+    if len(steps) == 1:
+        raise RoutineProblem("A routine needs at least one step: add another before removing this one.")
+    return steps[:index] + steps[index + 1:]
+
+
+def add(steps, step) -> list:
+    if len(steps) >= MAX_STEPS:
+        raise RoutineProblem(f"A routine has at most {MAX_STEPS} steps.")
+    if any(s["id"] == step["id"] for s in steps):
+        step = dict(step, id=new_id("s-"))
+    return [*steps, step]
+
+
+def update(steps, step_id, step) -> list:
+    index = _index(steps, step_id)
+    return steps[:index] + [dict(step, id=step_id)] + steps[index + 1:]
+
+
+def retime_glides(steps, form) -> list:
+    """Give every step with a cue rhythm glides of the new length (its seconds follow: reps × glide)."""
+    problems = {}
+    glide = _whole(form, "glide_seconds", 1, MAX_GLIDE_SECONDS, problems, "the seconds per glide")
+    if problems:
+        raise RoutineProblem(problems["glide_seconds"], "glide_seconds")
+    if not any(step["cue_seconds"] for step in steps):
+        raise RoutineProblem("This routine has no timed glides to change.", "glide_seconds")
+    if any(step["cue_seconds"] and step["reps"] * glide > MAX_STEP_SECONDS for step in steps):
+        raise RoutineProblem(f"That makes a step longer than an hour ({MAX_STEP_SECONDS} s).", "glide_seconds")
+    return [dict(step, cue_seconds=glide, seconds=step["reps"] * glide) if step["cue_seconds"] else step
+            for step in steps]
+
+
+def catalog_steps(catalog, device_id) -> list:
+    """Steps of the catalog's routines for this device type, each once (offered when adding a step)."""
+    seen, found = set(), []
+    for routine in catalog.routines_of(device_id):
+        for step in routine.steps:
+            key = (step.title, step.area, step.side, step.seconds)
+            if key not in seen:
+                seen.add(key)
+                found.append((f"{routine.id}/{step.id}", step))
+    return found
+
+
+# Storing -------------------------------------------------------------------------------------------
+
+def copy(db, user_id, routine: Routine, now) -> str:
+    """A personal copy of a catalog routine, linked to it; returns the new routine's id."""
+    own = store.OwnRoutine(new_id(), routine.device_id, "", routine.id, copy_name(routine), 1, steps_of(routine))
+    store.create_routine(db, user_id, own, now)
+    return own.id
+
+
+def copy_name(routine: Routine) -> str:
+    """'Microcurrent lift' → 'My microcurrent lift'."""
+    return f"My {routine.name[:1].lower()}{routine.name[1:]}"
+
+
+def create(db, catalog, user_id, form, now) -> tuple[str | None, dict]:
+    """A routine from scratch: a name, a device (a catalog type or one named by the user), a first step."""
+    problems = {}
+    name = read_name(form, problems)
+    device_id = form.get("device_id") or ""
+    device_name = " ".join((form.get("device_name") or "").split())
+    if device_id == "other":
+        device_id = None
+        if not device_name:
+            problems["device_name"] = "Name your device."
+        elif len(device_name) > NAME_MAX:
+            problems["device_name"] = f"Keep it under {NAME_MAX} characters."
+    elif device_id not in {d.id for d in catalog.catalog_devices()}:
+        problems["device_id"] = "Choose your device type, or “Another device”."
+    else:
+        device_name = ""
+    step, step_problems = read_step(form, new_id("s-"))
+    problems.update(step_problems)
+    if problems:
+        return None, problems
+    own = store.OwnRoutine(new_id(), device_id, device_name, None, name, 1, [step])
+    store.create_routine(db, user_id, own, now)
+    return own.id, {}
+
+
+def save(db, user_id, routine: Routine, device: Device, steps, now, name=None, device_name=None) -> int:
+    """Store new steps (and optionally new names) for an own routine; return the version."""
+    if not steps:
+        raise RoutineProblem("A routine needs at least one step.")
+    if len(steps) > MAX_STEPS:
+        raise RoutineProblem(f"A routine has at most {MAX_STEPS} steps.")
+    if device_name is None:
+        device_name = device.name if device.owner else ""
+    return store.save_routine(db, user_id, store.OwnRoutine(routine.id, None, device_name, routine.based_on,
+                                                            name or routine.name, routine.version, list(steps)), now)
+
+
+def rename(db, user_id, routine: Routine, device: Device, form, now) -> dict:
+    """A new name for the routine (and for a device the catalog does not know); returns problems."""
+    problems = {}
+    name = read_name(form, problems)
+    device_name = read_name(form, problems, "device_name", "Name your device") if device.owner else ""
+    if not problems:
+        save(db, user_id, routine, device, steps_of(routine), now, name, device_name)
+    return problems
+
+
+def steps_of(routine: Routine) -> list:
+    return [asdict(step) for step in routine.steps]
+
+
+def delete(db, user_id, routine: Routine, plans) -> bool:
+    """Delete the routine and its plans unless an active program follows one (then False)."""
+    plan_ids = [plan.id for plan in plans]
+    if store.routine_in_use(db, user_id, plan_ids):
+        return False
+    store.delete_routine(db, user_id, routine.id, plan_ids)
+    return True
+
+
+def version_steps(db, user_id, routine: Routine, version) -> tuple | None:
+    """The steps of an earlier version of an own routine, as Step objects (None: not known)."""
+    rows = store.routine_version_steps(db, user_id, routine.id, version)
+    return tuple(Step(**row) for row in rows) if rows is not None else None
+
+
+# What differs from the catalog routine -------------------------------------------------------------
+
+def _label(step) -> str:
+    """'Neck glides (left)': the title, with the side when it has one."""
+    return f"{step.title} ({step.side})" if step.side in ("left", "right") else step.title
+
+
+def _change(old: Step, new: Step) -> list:
+    changes = []
+    if old.title != new.title:
+        changes.append(f"called “{new.title}”")
+    if (old.area, old.side) != (new.area, new.side):
+        changes.append(f"on the {new.place.lower() or 'face'}")
+    if old.seconds != new.seconds:
+        changes.append(f"{new.seconds} s instead of {old.seconds} s")
+    if old.reps != new.reps:
+        changes.append(f"{new.reps} repetitions instead of {old.reps}")
+    if old.cue_seconds != new.cue_seconds:
+        changes.append(f"a cue every {new.cue_seconds} s instead of {old.cue_seconds} s" if new.cue_seconds
+                       else "no cue rhythm")
+    if old.instruction != new.instruction:
+        changes.append("its own instruction")
+    return changes
+
+
+def differences(source: Routine | None, mine: Routine) -> list:
+    """What the copy changes, in sentences (empty when it is still the same)."""
+    if source is None:
+        return []
+    found = []
+    old = {step.id: step for step in source.steps}
+    new = {step.id: step for step in mine.steps}
+    if mine.name not in (source.name, copy_name(source)):
+        found.append(f"Renamed from “{source.name}”.")
+    left_out = [_label(step) for step in source.steps if step.id not in new]
+    if left_out:
+        found.append("Left out: " + "; ".join(left_out) + ".")
+    added = [_label(step) for step in mine.steps if step.id not in old]
+    if added:
+        found.append("Added: " + "; ".join(added) + ".")
+    changed = {}   # one sentence per kind of change, naming every step it touched
+    for step in mine.steps:
+        if step.id in old and (changes := _change(old[step.id], step)):
+            changed.setdefault(", ".join(changes), []).append(_label(old[step.id]))
+    glides = sum(1 for step in mine.steps if step.id in old and old[step.id].cue_seconds)
+    for change, labels in changed.items():
+        who = f"Every glide step ({len(labels)})" if len(labels) > 2 and len(labels) == glides else "; ".join(labels)
+        found.append(f"{who}: {change}.")
+    kept_old = [step_id for step_id in old if step_id in new]
+    kept_new = [step_id for step_id in new if step_id in old]
+    if kept_old != kept_new:
+        found.append("Steps in a different order.")
+    return found
+
+
+# The user's catalog ----------------------------------------------------------------------------------
+
+def _own_device(user_id, routine_id, name) -> Device:
+    return Device(own_device_id(routine_id), name, name, 0, False, (), 0, "", 1, (), (), (), (UNKNOWN_DEVICE_NOTE,),
+                  "", owner=user_id)
+
+
+def _phase(rule: dict) -> Phase:
+    return Phase(rule["name"], Cadence(rule["kind"], rule["count"], rule["days"], rule["weeks"]),
+                 rule["length_weeks"], rule["length_sessions"], "", False, "", rule.get("rollover", False))
+
+
+def with_own(db, catalog, user_id):
+    """The catalog as this user sees it: with their own routines, devices and plans."""
+    if not store.has_own(db, user_id):
+        return catalog
+    devices, routines, programs = {}, {}, {}
+    for row in store.own_routines(db, user_id):
+        device_id = row.device_id
+        if device_id is None:
+            device = _own_device(user_id, row.id, row.device_name)
+            devices[device.id], device_id = device, device.id
+        elif device_id not in catalog.devices:
+            continue
+        source = catalog.routines.get(row.based_on) if row.based_on else None
+        device = devices.get(device_id) or catalog.devices[device_id]
+        summary = f"Your version of “{source.name}”." if source else f"Your own routine for {device.name}."
+        routines[row.id] = Routine(row.id, device_id, row.name, summary, "", tuple(Step(**s) for s in row.steps),
+                                   owner=user_id, based_on=row.based_on, version=row.version)
+    merged = catalog.with_own(devices, routines, {})
+    for plan in store.own_plans(db, user_id):
+        routine = merged.routines.get(plan.routine_id)
+        if routine is not None:
+            programs[plan.id] = Program(plan.id, routine.device_id, plan.name, f"Your plan for {routine.name}",
+                                        routine.id, "", tuple(_phase(rule) for rule in plan.phases), owner=user_id)
+    return catalog.with_own(devices, routines, programs)
+
