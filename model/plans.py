@@ -91,15 +91,22 @@ def defaults(catalog, routine: Routine) -> dict:
     """Form values to begin with: the catalog program's plan for the routine (or its source), if any."""
     source = routine.based_on or routine.id
     program = next((p for p in catalog.programs.values() if p.routine_id == source and p.owner is None), None)
-    values = {"p1_kind": "per_week", "p1_per_week": "3", "p1_length": "ongoing", "p2_kind": "none",
-              "name": routine.name if routine.owner else copy_name(routine)}
-    for number, phase in zip(PHASES, program.phases[:2] if program else ()):
+    values = form_values(program) if program else {"p1_kind": "per_week", "p1_per_week": "3", "p1_length": "ongoing",
+                                                     "p2_kind": "none"}
+    return values | {"name": routine.name if routine.owner else copy_name(routine)}
+
+
+def form_values(program) -> dict:
+    """A program's phases as the plan form's values."""
+    values = {"name": program.name, "p2_kind": "none"}
+    for number, phase in zip(PHASES, program.phases[:2]):
         p, cadence = f"p{number}", phase.cadence
-        values.update({f"{p}_kind": cadence.kind, f"{p}_per_week": cadence.count, f"{p}_every_days": cadence.days,
-                       f"{p}_per_month": cadence.count, f"{p}_sessions": cadence.count,
-                       f"{p}_over_weeks": cadence.weeks,
+        field = {"per_week": "per_week", "per_month": "per_month", "sessions_over_weeks": "sessions"}.get(cadence.kind)
+        values.update({f"{p}_kind": cadence.kind, f"{p}_{field or 'every_days'}": cadence.count or cadence.days,
                        f"{p}_length": "weeks" if phase.weeks else "sessions" if phase.sessions else "ongoing",
-                       f"{p}_length_weeks": phase.weeks or "", f"{p}_length_sessions": phase.sessions or ""})
+                       f"{p}_length_weeks": phase.weeks, f"{p}_length_sessions": phase.sessions})
+        if cadence.kind == "sessions_over_weeks":
+            values[f"{p}_over_weeks"] = cadence.weeks
     return {key: str(value) for key, value in values.items() if value not in (0, None)}
 
 
@@ -115,6 +122,19 @@ def create(db, catalog, user_id, routine: Routine, form, now) -> tuple[str | Non
     plan = store.OwnPlan(new_id(PLAN_PREFIX), routine.id, name, phases)
     store.create_plan(db, user_id, plan, now)
     return plan.id, {}
+
+
+def change(db, catalog, user_id, program, enrollment, form, today, now) -> dict:
+    """New phases for an own plan; a program following it uses them from today on. Returns problems."""
+    device = catalog.device_of(program)
+    problems = {}
+    name = read_name(form, problems, "name", "Give the plan a name")
+    phases, phase_problems = read_phases(form, device, gap_for(device, enrollment.options if enrollment else {}))
+    problems.update(phase_problems)
+    if not problems:
+        followed = (enrollment, max(today, enrollment.start_day)) if enrollment else None
+        store.change_plan(db, user_id, store.OwnPlan(program.id, program.routine_id, name, phases), followed, now)
+    return problems
 
 
 def spacing_problem(program, device, options) -> str | None:

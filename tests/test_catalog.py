@@ -157,6 +157,7 @@ def test_toy_catalog_loads(folder):
     ('seconds = 30\ncue_seconds = 5', 'seconds = "thirty"\ncue_seconds = 5', "steps[one].seconds: must be a whole number"),
     ("[device]", "[devise]", "toy.toml: device.id: is required"),
     ('name = "Toy device"', 'name = "Toy device', "toy.toml: not valid TOML"),
+    ('id = "toy-routine"\n', 'id = "my-routine"\n', "routines[my-routine].id: must not start with 'my-'"),
 ])
 def test_broken_files_name_file_entry_and_field(folder, old, new, message):
     assert message in broken(folder, old, new)

@@ -385,6 +385,7 @@ def test_another_users_routine_and_plan_are_404(following, app, db):
         ("POST", "/routines/copy", {"routine_id": routine_id}),
         ("GET", f"/programs/{plan_id}", {}), ("GET", f"/programs/{plan_id}/start", {}),
         ("POST", f"/programs/{plan_id}/start", {"start_day": TODAY.isoformat()}),
+        ("GET", f"/programs/{plan_id}/edit", {}), ("POST", f"/programs/{plan_id}/edit", {"p1_per_week": "1"}),
         ("POST", "/sessions", {"day": TODAY.isoformat(), "routine": routine_id}),
         ("POST", f"/days/{TODAY}/routines/{routine_id}/steps/cleanse", {"done": "1"}),
     ]:
@@ -392,3 +393,28 @@ def test_another_users_routine_and_plan_are_404(following, app, db):
         assert response.status_code == 404, (method, url, response.status_code)
     assert "My microcurrent lift" not in text_of(intruder.get("/routines"))
     assert (steps_of(db, following), table_counts(db)) == before
+
+
+def test_changing_a_followed_plan_keeps_earlier_days_under_the_old_rules(following, client, db, clock):
+    plan_id = db.execute("SELECT id FROM plans").fetchone()[0]
+    form = client.get(f"/programs/{plan_id}/edit").get_data(as_text=True)
+    assert re.search(r'id="p1_per_week"[^>]*value="7"', form)
+    clock.set(2026, 12, 2, 12)
+    response = client.post(f"/programs/{plan_id}/edit", data={"name": "Lighter", "p1_kind": "per_week",
+                                                              "p1_per_week": "3", "p1_length": "ongoing"})
+    assert response.status_code == 303 and response.headers["Location"] == "/enrollments/1"
+    versions = db.execute("SELECT effective_day, phases FROM enrollment_versions ORDER BY effective_day").fetchall()
+    assert [v[0] for v in versions] == ["2026-11-24", "2026-12-02"]
+    assert [json.loads(v[1])[0]["count"] for v in versions] == [7, 3]
+    page = text_of(client.get("/enrollments/1"))
+    assert "Lighter" in page and "3 times a week, ongoing" in page
+
+
+def test_a_bad_plan_change_changes_nothing_and_catalog_programs_cannot_be_edited(following, client, db):
+    plan_id = db.execute("SELECT id FROM plans").fetchone()[0]
+    before = db.execute("SELECT phases FROM plans").fetchone()[0]
+    response = client.post(f"/programs/{plan_id}/edit", data={"name": "x", "p1_kind": "per_week", "p1_per_week": "9"})
+    assert response.status_code == 422 and "from 1 to 7" in text_of(response)
+    assert db.execute("SELECT phases FROM plans").fetchone()[0] == before
+    assert db.execute("SELECT count(*) FROM enrollment_versions").fetchone()[0] == 1
+    assert client.get("/programs/microcurrent-60-days/edit").status_code == 404

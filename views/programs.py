@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from model import plans as plan_rules
 from model import programs as program_rules
 from model import store
 from views.web import catalog, get_db, now, see_other, user_today
@@ -53,3 +54,30 @@ def start(program_id):
                                start_day=outcome.start_day or today, today=today), status
     flash(f"You started “{program.name}”.")
     return see_other(url_for("enrollments.show", enrollment_id=outcome.enrollment_id))
+
+
+@bp.route("/<program_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(program_id):
+    """Change your own plan; a program following it keeps its past days under the old rules."""
+    program = _program_or_404(program_id)
+    if program.owner is None:
+        abort(404)
+    following = next((e for e in store.enrollments_of(get_db(), current_user.id, "active")
+                      if e.program_id == program.id), None)
+    if request.method == "GET":
+        return _plan_form(program, plan_rules.form_values(program), {})
+    problems = plan_rules.change(get_db(), catalog(), current_user.id, program, following, request.form,
+                                 user_today(), now())
+    if problems:
+        return _plan_form(program, request.form, problems, 422)
+    flash("Plan saved." + (" It applies from today; earlier days keep the plan they had." if following else ""))
+    return see_other(url_for("enrollments.show", enrollment_id=following.id) if following
+                     else url_for("programs.show", program_id=program.id))
+
+
+def _plan_form(program, form, problems, status=200):
+    routine = catalog().routine_of(program)
+    return render_template("routines/plan.html", routine=routine, device=catalog().device_of(program), form=form,
+                           problems=problems, catalog=catalog(), kinds=plan_rules.KIND_LABELS,
+                           action=url_for("programs.edit", program_id=program.id)), status

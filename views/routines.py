@@ -37,14 +37,16 @@ def _page(routine, status=200, problems=None, **extra):
                            problems=problems or {}, form=request.form, today=user_today(), **extra), status
 
 
-def _saved(routine, steps, message, anchor=None):
-    """Store edited steps; the page again (htmx swaps the list) or a 303 back to it."""
+def _saved(routine, edit, message, anchor=None):
+    """Apply `edit` (steps → steps) and store the result; the page again (htmx swaps the list in place),
+    or a 303 back to it; a refused edit shows the page with its reason (422)."""
     try:
+        steps = edit(rules.steps_of(routine))
         rules.save(get_db(), current_user.id, routine, catalog().devices[routine.device_id], steps, now())
     except rules.RoutineProblem as problem:
         return _page(routine, 422, problem.problems)
-    flash(message)
-    if request.htmx:  # the buttons on the page swap the step list in place
+    flash(message(steps) if callable(message) else message)
+    if request.htmx:
         catalog(fresh=True)
         return _page(_own_or_404(routine.id))
     return see_other(url_for("routines.show", routine_id=routine.id) + (f"#{anchor}" if anchor else ""))
@@ -130,7 +132,7 @@ def add_step(routine_id):
         steps = rules.add(rules.steps_of(routine), step)
     except rules.RoutineProblem as problem:
         return _step_page(routine, None, request.form, problem.problems, offered, 422)
-    return _saved(routine, steps, f"Added “{step['title']}” at the end.", f"step-{steps[-1]['id']}")
+    return _saved(routine, lambda _: steps, f"Added “{step['title']}” at the end.", f"step-{steps[-1]['id']}")
 
 
 @bp.route("/<routine_id>/steps/<step_id>", methods=["GET", "POST"])
@@ -144,8 +146,8 @@ def edit_step(routine_id, step_id):
     changed, problems = rules.read_step(request.form, step_id)
     if problems:
         return _step_page(routine, step, request.form, problems, status=422)
-    steps = rules.update(rules.steps_of(routine), step_id, changed)
-    return _saved(routine, steps, f"Saved “{changed['title']}”.", f"step-{step_id}")
+    return _saved(routine, lambda steps: rules.update(steps, step_id, changed), f"Saved “{changed['title']}”.",
+                  f"step-{step_id}")
 
 
 def _step_page(routine, step, form, problems, offered=None, status=200):
@@ -160,13 +162,11 @@ def move_step(routine_id, step_id):
     """Move a step one place up or down."""
     routine = _own_or_404(routine_id)
     step, direction = _step_or_404(routine, step_id), request.form.get("direction")
-    try:
-        steps = rules.move(rules.steps_of(routine), step_id, direction)
-    except rules.RoutineProblem as problem:
-        return _page(routine, 422, problem.problems)
-    place = next(i for i, s in enumerate(steps, 1) if s["id"] == step_id)
-    return _saved(routine, steps, f"Moved “{step.title}” {direction}: now step {place} of {len(steps)}.",
-                  f"step-{step_id}")
+
+    def moved(steps):
+        place = next(i for i, s in enumerate(steps, 1) if s["id"] == step_id)
+        return f"Moved “{step.title}” {direction}: now step {place} of {len(steps)}."
+    return _saved(routine, lambda steps: rules.move(steps, step_id, direction), moved, f"step-{step_id}")
 
 
 @bp.post("/<routine_id>/steps/<step_id>/remove")
@@ -175,11 +175,8 @@ def remove_step(routine_id, step_id):
     """Remove a step (a routine keeps at least one)."""
     routine = _own_or_404(routine_id)
     step = _step_or_404(routine, step_id)
-    try:
-        steps = rules.remove(rules.steps_of(routine), step_id)
-    except rules.RoutineProblem as problem:
-        return _page(routine, 422, problem.problems)
-    return _saved(routine, steps, f"Removed “{step.title}” ({step.place.lower() or 'no side'}).", "steps")
+    return _saved(routine, lambda steps: rules.remove(steps, step_id),
+                  f"Removed “{step.title}” ({step.place.lower() or 'no side'}).", "steps")
 
 
 @bp.post("/<routine_id>/glides")
@@ -187,11 +184,8 @@ def remove_step(routine_id, step_id):
 def glides(routine_id):
     """Give every timed glide a new length in seconds."""
     routine = _own_or_404(routine_id)
-    try:
-        steps = rules.retime_glides(rules.steps_of(routine), request.form)
-    except rules.RoutineProblem as problem:
-        return _page(routine, 422, problem.problems)
-    return _saved(routine, steps, f"Every glide now lasts {request.form['glide_seconds'].strip()} s.", "steps")
+    return _saved(routine, lambda steps: rules.retime_glides(steps, request.form),
+                  lambda steps: f"Every glide now lasts {request.form['glide_seconds'].strip()} s.", "steps")
 
 
 @bp.post("/<routine_id>/delete")
@@ -225,4 +219,5 @@ def plan(routine_id):
 
 def _plan_page(routine, form, problems, status=200):
     return render_template("routines/plan.html", routine=routine, device=catalog().devices[routine.device_id],
-                           form=form, problems=problems, catalog=catalog(), kinds=plan_rules.KIND_LABELS), status
+                           form=form, problems=problems, catalog=catalog(), kinds=plan_rules.KIND_LABELS,
+                           action=url_for("routines.plan", routine_id=routine.id)), status

@@ -3,6 +3,7 @@ import json
 from dataclasses import dataclass
 
 from model.db import immediate
+from model.store.sessions import write_version
 
 
 @dataclass(frozen=True)
@@ -112,3 +113,14 @@ def create_plan(db, user_id, plan: OwnPlan, now):
     with immediate(db):
         db.execute("INSERT INTO plans (user_id, id, routine_id, name, phases, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                    [user_id, plan.id, plan.routine_id, plan.name, json.dumps(plan.phases), _stamp(now)])
+
+
+def change_plan(db, user_id, plan: OwnPlan, followed=None, now=None):
+    """Store a plan's new name and phases; `followed` is (enrollment, effective_day): the program that
+    follows the plan gets them as a new version from that day, so earlier days keep their rules."""
+    with immediate(db):
+        db.execute("UPDATE plans SET name = ?, phases = ? WHERE user_id = ? AND id = ?",
+                   [plan.name, json.dumps(plan.phases), user_id, plan.id])
+        if followed:
+            enrollment, day = followed
+            write_version(db, user_id, enrollment.id, day, plan.phases, enrollment.options, now)

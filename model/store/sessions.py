@@ -129,14 +129,19 @@ def versions_of(db, user_id, enrollment_ids) -> dict:
 def add_version(db, user_id, enrollment_id, effective_day: date, phases, options, now):
     """Record the plan in force from `effective_day` (replacing one made the same day)."""
     with immediate(db):
-        db.execute("INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
-                   "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (enrollment_id, effective_day) DO UPDATE "
-                   "SET phases = excluded.phases, options = excluded.options",
-                   [enrollment_id, user_id, effective_day.isoformat(),
-                    json.dumps(phases) if phases is not None else None, json.dumps(options, sort_keys=True),
-                    now.isoformat(timespec="seconds")])
-        db.execute("UPDATE enrollments SET options = ? WHERE id = ? AND user_id = ?",
-                   [json.dumps(options, sort_keys=True), enrollment_id, user_id])
+        write_version(db, user_id, enrollment_id, effective_day, phases, options, now)
+
+
+def write_version(db, user_id, enrollment_id, effective_day: date, phases, options, now):
+    """Inside a write transaction: the plan version from `effective_day`, and the enrollment's options."""
+    db.execute("INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
+               "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (enrollment_id, effective_day) DO UPDATE "
+               "SET phases = excluded.phases, options = excluded.options",
+               [enrollment_id, user_id, effective_day.isoformat(),
+                json.dumps(phases) if phases is not None else None, json.dumps(options, sort_keys=True),
+                now.isoformat(timespec="seconds")])
+    db.execute("UPDATE enrollments SET options = ? WHERE id = ? AND user_id = ?",
+               [json.dumps(options, sort_keys=True), enrollment_id, user_id])
 
 
 def gate_checks(db, user_id) -> dict:
