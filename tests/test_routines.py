@@ -4,11 +4,13 @@ import re
 from datetime import date
 
 import pytest
+from icalendar import Calendar
 
 from model import routines as rules
 from model import schedule
 from model.catalog import Step
 from tests.conftest import Auth, text_of
+from tests.test_pwa import feed_url
 
 TODAY = date(2026, 11, 24)
 NECK = {"neck-left", "neck-right"}
@@ -418,3 +420,9 @@ def test_a_bad_plan_change_changes_nothing_and_catalog_programs_cannot_be_edited
     assert db.execute("SELECT phases FROM plans").fetchone()[0] == before
     assert db.execute("SELECT count(*) FROM enrollment_versions").fetchone()[0] == 1
     assert client.get("/programs/microcurrent-60-days/edit").status_code == 404
+
+
+def test_the_calendar_feed_holds_own_routines(following, client, app):
+    feed = app.test_client().get(feed_url(client))  # a calendar app has no session cookie
+    events = Calendar.from_ical(feed.get_data()).walk("VEVENT")
+    assert len(events) == 28 and str(events[0]["SUMMARY"]) == "FaceReps: My microcurrent lift"
