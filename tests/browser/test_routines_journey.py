@@ -113,3 +113,44 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
     expect(review.locator(".day-mark.done")).to_have_count(1)
     shot(page, "progress")
     assert_accessible(page)
+
+
+def test_write_a_routine_for_another_device_and_add_catalog_steps(signed_in):
+    page = signed_in
+    page.goto("/programs")
+    page.get_by_role("link", name="Write a routine").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Write a new routine").click()
+    expect(page.get_by_label("Your device's name (for another device)")).to_be_hidden()
+    page.get_by_label("Routine name").fill("Evening sculpt")
+    page.get_by_label("Device type").select_option(label="Another device")
+    page.get_by_label("Your device's name (for another device)").fill("Ice roller")
+    page.get_by_label("Step title").fill("Roll the cheeks")
+    page.get_by_label("Where").select_option(label="Cheeks")
+    page.get_by_role("button", name="Save routine").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the seconds as a whole number.")  # left empty
+    assert_accessible(page)
+    page.get_by_label("Seconds", exact=True).fill("45")
+    page.get_by_role("button", name="Save routine").click()
+    expect(page.get_by_role("heading", name="Evening sculpt", level=1)).to_be_visible()
+    expect(page.get_by_text("FaceReps has no safety facts for this device")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Add a step").click()
+    expect(page.get_by_role("heading", name="From the catalog")).to_have_count(0)  # no catalog steps for it
+    page.get_by_label("Step title").fill("Roll the forehead")
+    page.get_by_label("Where").select_option(label="Forehead")
+    page.get_by_label("Seconds", exact=True).fill("30")
+    page.get_by_role("button", name="Add step").click()
+    expect(page.locator("#steps .step-title")).to_have_text(["Roll the cheeks", "Roll the forehead"])
+    page.goto("/routines")
+    expect(page.get_by_role("link", name=re.compile("Evening sculpt"))).to_contain_text("Ice roller · 2 steps · 1 min 15 s")
+    assert_accessible(page)
+
+    page.goto("/programs/led-red-intensive")
+    page.get_by_role("button", name="Customise this routine").click()
+    page.get_by_role("link", name="Add a step").click()
+    assert_accessible(page)
+    page.get_by_label(re.compile("A step of the catalog's")).select_option(index=1)
+    page.get_by_role("button", name="Add this step").click()
+    expect(page.locator("#flash")).to_contain_text("at the end")
