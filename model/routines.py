@@ -302,9 +302,10 @@ def _phase(rule: dict) -> Phase:
                  rule["length_weeks"], rule["length_sessions"], "", False, "", rule.get("rollover", False))
 
 
-def with_own(db, catalog, user_id):
+def with_own(db, catalog, user):
     """The catalog as this user sees it: with their own routines, devices and plans."""
-    if not store.has_own(db, user_id):
+    user_id = user.id
+    if not (user.has_own if user.has_own is not None else store.has_own(db, user_id)):
         return catalog
     devices, routines, programs = {}, {}, {}
     for row in store.own_routines(db, user_id):

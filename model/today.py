@@ -240,8 +240,7 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
     state = store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
                            [s.id for s in card.steps], now, client_id, version_of(card))
     card.session_done = state.status == "done"
-    # The answer shows this step and the progress counts, which follow from the new tick alone.
-    card.ticked = frozenset(s for r, s in store.ticks_on(db, user.id, day) if r == routine_id)
+    card.ticked = state.ticked  # as stored, with any tick another tab made meanwhile
     return before, card, step
 
 

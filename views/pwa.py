@@ -62,7 +62,7 @@ def calendar_feed(token):
     if user is None:
         abort(404)
     today = local_day(now(), user.time_zone, user.day_start_hour)
-    own = routines.with_own(get_db(), catalog(), user.id)
+    own = routines.with_own(get_db(), catalog(), user)
     response = make_response(calendar.feed(get_db(), own, user, today, now()))
     response.mimetype = "text/calendar"
     response.headers["Cache-Control"] = "private, max-age=900"

@@ -67,7 +67,7 @@ def catalog(fresh=False):
     """
     if fresh or "catalog" not in g:
         base = current_app.extensions["catalog"]
-        g.catalog = routines.with_own(get_db(), base, current_user.id) if current_user.is_authenticated else base
+        g.catalog = routines.with_own(get_db(), base, current_user) if current_user.is_authenticated else base
     return g.catalog
 
 

@@ -15,6 +15,7 @@ class SessionState:
     steps_total: int
     status: str
     routine_version: int | None = None   # an own routine's version the session ran
+    ticked: frozenset = frozenset()      # the counted steps ticked (when just written)
 
     @property
     def started(self) -> bool:
@@ -22,15 +23,17 @@ class SessionState:
 
 
 def _refresh_session(db, key, device_id, counted_steps, now, routine_version=None):
-    """Recount a session's ticked steps and store its state; returns steps_done and status.
+    """Recount a session's ticked steps and store its state; returns the ticked step ids and status.
 
     A session is done when every counted step is ticked, or when the guided player finished it.
     A session with no ticks that was never started in the player is removed. The routine version
     (own routines) is the one the session began with.
     """
     marks = ",".join("?" * len(counted_steps))
-    steps_done = db.execute(f"SELECT count(*) FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? "
-                            f"AND step_id IN ({marks})", key + list(counted_steps)).fetchone()[0]
+    ticked = frozenset(row[0] for row in db.execute(
+        f"SELECT step_id FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? AND step_id IN ({marks})",
+        key + list(counted_steps)))
+    steps_done = len(ticked)
     total = len(counted_steps)
     row = db.execute("SELECT started_at, finished_at FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?",
                      key).fetchone()
@@ -38,14 +41,14 @@ def _refresh_session(db, key, device_id, counted_steps, now, routine_version=Non
     status = "done" if steps_done >= total or finished else "open"
     if not steps_done and not started:
         db.execute("DELETE FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
-        return 0, "open"
+        return ticked, "open"
     db.execute("INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
                "updated_at, routine_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, day, routine_id) "
                "DO UPDATE SET steps_total = excluded.steps_total, steps_done = excluded.steps_done, "
                "status = excluded.status, updated_at = excluded.updated_at, "
                "routine_version = coalesce(sessions.routine_version, excluded.routine_version)",
                key + [device_id, total, steps_done, status, now.isoformat(timespec="seconds"), routine_version])
-    return steps_done, status
+    return ticked, status
 
 
 def _write_tick(db, key, step_id, done, now):
@@ -77,8 +80,8 @@ def set_tick(db, user_id, day: date, routine_id, device_id, step_id, done: bool,
     with immediate(db):
         if first_time(db, user_id, client_id, now):
             _write_tick(db, key, step_id, done, now)
-        steps_done, status = _refresh_session(db, key, device_id, counted_steps, now, routine_version)
-    return SessionState(routine_id, device_id, steps_done, len(counted_steps), status)
+        ticked, status = _refresh_session(db, key, device_id, counted_steps, now, routine_version)
+    return SessionState(routine_id, device_id, len(ticked), len(counted_steps), status, routine_version, ticked)
 
 
 def ticks_on(db, user_id, day: date) -> set:

@@ -29,6 +29,7 @@ class User(UserMixin):
     calendar_token: str | None = None
     reminder_time: str = "08:00"
     login_token: str | None = None
+    has_own: bool | None = None   # made own routines or plans (None: not looked up)
 
     def get_id(self):
         # flask-login keeps this in the session and the remember-me cookie: it names the
@@ -47,7 +48,8 @@ def _iso(moment: datetime) -> str:
 def _user(row, token=None):
     if not row:
         return None
-    return User(*row[:7], *(bool(flag) for flag in row[7:11]), *row[11:13], login_token=token)
+    has_own = bool(row[13]) if len(row) > 13 else None
+    return User(*row[:7], *(bool(flag) for flag in row[7:11]), *row[11:13], login_token=token, has_own=has_own)
 
 
 def create_user(db, email, password_hash, time_zone, now) -> int:
@@ -82,9 +84,13 @@ def create_login(db, user_id, now) -> str:
 
 
 def user_for_login(db, token, not_before):
-    """The user signed in by `token`, if the login exists and started after `not_before`."""
+    """The user signed in by `token`, if the login exists and started after `not_before`.
+
+    The same query says whether the user has own routines or plans (most pages need to know).
+    """
     row = db.execute(
-        f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))} "
+        f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))}, "
+        "EXISTS (SELECT 1 FROM routines r WHERE r.user_id = u.id) OR EXISTS (SELECT 1 FROM plans p WHERE p.user_id = u.id) "
         "FROM logins l JOIN users u ON u.id = l.user_id WHERE l.token = ? AND l.created_at >= ?",
         [token, _iso(not_before)]).fetchone()
     return _user(row, token)
