@@ -80,6 +80,11 @@ ENDPOINTS = [
     ("/login", ["email", "password", "next", "remember"]),
     ("/routines/new", ["name", "device_id", "device_name", "title", "area", "side", "seconds", "reps", "cue_seconds"]),
     ("/routines/copy", ["routine_id"]),
+    ("/routines/{routine}/steps/jaw-release", ["title", "area", "side", "seconds", "reps", "cue_seconds", "instruction"]),
+    ("/routines/{routine}/steps/new", ["from", "title", "area", "seconds"]),
+    ("/routines/{routine}/steps/cheek-lifter/move", ["direction"]),
+    ("/routines/{routine}/glides", ["glide_seconds"]),
+    ("/routines/{routine}/name", ["name", "device_name"]),
     ("/routines/face-workout-5min/plan", ["name", "p1_kind", "p1_per_week", "p1_sessions", "p1_over_weeks",
                                           "p1_length", "p1_length_weeks", "p2_kind", "p2_every_days"]),
 ]
@@ -91,6 +96,7 @@ ENDPOINTS = [
 def test_random_and_hostile_form_values_never_give_a_5xx(make_app, endpoint, data):
     app = fuzz_app(make_app)
     path, names = endpoint
+    path = path.format(routine=app.routine)
     form = {name: value for name in names if (value := data.draw(fields, label=name)) is not None}
     response = app.client.post(path, data=form)
     assert response.status_code < 500, (path, form, response.status_code)
@@ -106,6 +112,8 @@ def fuzz_app(make_app):
     if "app" not in _apps:
         app = make_app(RATELIMIT_ENABLED=False)
         app.client, _, _ = owner_with_everything(app)
+        routine = app.client.post("/routines/copy", data={"routine_id": "face-workout-5min"})
+        app.routine = routine.headers["Location"].rsplit("/", 1)[1]
         app.other = app.test_client()
         Auth(app.other).register(email="bystander@example.com")
         device = app.extensions["catalog"].devices["face_workout"]

@@ -4,6 +4,8 @@ import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from model import routines as rules
@@ -426,3 +428,30 @@ def test_the_calendar_feed_holds_own_routines(following, client, app):
     feed = app.test_client().get(feed_url(client))  # a calendar app has no session cookie
     events = Calendar.from_ical(feed.get_data()).walk("VEVENT")
     assert len(events) == 28 and str(events[0]["SUMMARY"]) == "FaceReps: My microcurrent lift"
+
+
+def test_the_neck_rule_and_screened_areas_still_apply_to_an_own_routine(mine, client, app):
+    start_url = plan(client, mine).headers["Location"]
+    assert start(client, app, start_url, q_jaw_tension="yes").status_code == 303  # neck not allowed either
+    today = text_of(client.get("/today"))
+    assert "Cheek glides" in today and "Neck glides" not in today and "Jawline glides" not in today
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["up", "down", "remove", "add"]), st.integers(0, 70)), max_size=80))
+def test_any_edits_keep_one_to_sixty_steps_with_distinct_ids(edits):
+    steps = _steps(5)
+    for action, index in edits:
+        step_id = steps[index % len(steps)]["id"]
+        try:
+            if action in ("up", "down"):
+                moved = rules.move(steps, step_id, action)
+                assert sorted(s["id"] for s in moved) == sorted(s["id"] for s in steps)
+                steps = moved
+            elif action == "remove":
+                steps = rules.remove(steps, step_id)
+            else:
+                steps = rules.add(steps, dict(steps[0]))
+        except rules.RoutineProblem:
+            pass
+        assert 1 <= len(steps) <= rules.MAX_STEPS and len({s["id"] for s in steps}) == len(steps)
