@@ -116,17 +116,41 @@ def remove(steps, step_id) -> list:
     return steps[:index] + steps[index + 1:]
 
 
-def add(steps, step) -> list:
+def read_position(form, count) -> int | None:
+    """The 1-based place chosen for a step (None: at the end, or where it is)."""
+    raw = (form.get("position") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= count:
+        raise RoutineProblem("Choose a position from the list.", "position")
+    return int(raw)
+
+
+def add(steps, step, position=None) -> list:
+    """Insert a step at `position` (1-based; None: at the end)."""
     if len(steps) >= MAX_STEPS:
         raise RoutineProblem(f"A routine has at most {MAX_STEPS} steps.")
     if any(s["id"] == step["id"] for s in steps):
         step = dict(step, id=new_id("s-"))
-    return [*steps, step]
+    index = len(steps) if position is None else position - 1
+    return [*steps[:index], step, *steps[index:]]
 
 
-def update(steps, step_id, step) -> list:
+def update(steps, step_id, step, position=None) -> list:
+    """Replace a step's fields, and move it to `position` when one is given."""
     index = _index(steps, step_id)
-    return steps[:index] + [dict(step, id=step_id)] + steps[index + 1:]
+    rest = steps[:index] + steps[index + 1:]
+    index = index if position is None else position - 1
+    return [*rest[:index], dict(step, id=step_id), *rest[index:]]
+
+
+def step_to_add(form, offered) -> tuple[dict | None, dict]:
+    """The step the add form asks for: one of the `offered` catalog steps, or one written in the form."""
+    if form.get("from"):
+        if form["from"] not in offered:
+            return None, {"from": "Choose one of the offered steps."}
+        return asdict(offered[form["from"]]), {}
+    return read_step(form, new_id("s-"))
 
 
 def retime_glides(steps, form) -> list:

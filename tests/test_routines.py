@@ -455,3 +455,17 @@ def test_any_edits_keep_one_to_sixty_steps_with_distinct_ids(edits):
         except rules.RoutineProblem:
             pass
         assert 1 <= len(steps) <= rules.MAX_STEPS and len({s["id"] for s in steps}) == len(steps)
+
+
+def test_a_step_can_be_added_or_moved_to_any_position(mine, client, db):
+    client.post(f"{mine}/steps/new", data=GOOD_STEP | {"title": "Lip press", "position": "2"})
+    assert [s["title"] for s in steps_of(db, mine)][:3] == ["Cleanse and dry", "Lip press", "Gel on the left half"]
+    edit = client.get(f"{mine}/steps/cleanse").get_data(as_text=True)
+    assert '<option value="1" selected>Step 1</option>' in edit
+    response = client.post(f"{mine}/steps/cleanse", data=GOOD_STEP | {"title": "Cleanse", "position": "13"})
+    assert response.status_code == 303
+    assert [s["id"] for s in steps_of(db, mine)][-1] == "cleanse"
+    for bad in ("0", "14", "x"):
+        response = client.post(f"{mine}/steps/cleanse", data=GOOD_STEP | {"position": bad})
+        assert response.status_code == 422 and "Choose a position from the list." in text_of(response)
+    assert [s["id"] for s in steps_of(db, mine)][-1] == "cleanse"

@@ -120,19 +120,11 @@ def add_step(routine_id):
     offered = dict(rules.catalog_steps(catalog(), routine.device_id))
     if request.method == "GET":
         return _step_page(routine, None, {"reps": "1", "cue_seconds": "0", "side": "none"}, {}, offered)
-    if request.form.get("from"):
-        if request.form["from"] not in offered:
-            return _step_page(routine, None, {}, {"from": "Choose one of the offered steps."}, offered, 422)
-        step = asdict(offered[request.form["from"]])
-    else:
-        step, problems = rules.read_step(request.form, rules.new_id("s-"))
-        if problems:
-            return _step_page(routine, None, request.form, problems, offered, 422)
-    try:
-        steps = rules.add(rules.steps_of(routine), step)
-    except rules.RoutineProblem as problem:
-        return _step_page(routine, None, request.form, problem.problems, offered, 422)
-    return _saved(routine, lambda _: steps, f"Added “{step['title']}” at the end.", f"step-{steps[-1]['id']}")
+    step, problems = rules.step_to_add(request.form, offered)
+    if problems:
+        return _step_page(routine, None, request.form, problems, offered, 422)
+    return _saved(routine, lambda steps: rules.add(steps, step, rules.read_position(request.form, len(steps) + 1)),
+                  f"Added “{step['title']}”.", "steps")
 
 
 @bp.route("/<routine_id>/steps/<step_id>", methods=["GET", "POST"])
@@ -146,8 +138,9 @@ def edit_step(routine_id, step_id):
     changed, problems = rules.read_step(request.form, step_id)
     if problems:
         return _step_page(routine, step, request.form, problems, status=422)
-    return _saved(routine, lambda steps: rules.update(steps, step_id, changed), f"Saved “{changed['title']}”.",
-                  f"step-{step_id}")
+    return _saved(routine, lambda steps: rules.update(steps, step_id, changed,
+                                                      rules.read_position(request.form, len(steps))),
+                  f"Saved “{changed['title']}”.", f"step-{step_id}")
 
 
 def _step_page(routine, step, form, problems, offered=None, status=200):
