@@ -124,7 +124,8 @@ def add_step(routine_id):
     if problems:
         return _step_page(routine, None, request.form, problems, offered, 422)
     return _saved(routine, lambda steps: rules.add(steps, step, rules.read_position(request.form, len(steps) + 1)),
-                  f"Added “{step['title']}”.", "steps")
+                  lambda steps: f"Added “{step['title']}” as step "
+                                f"{rules.read_position(request.form, len(steps)) or len(steps)} of {len(steps)}.", "steps")
 
 
 @bp.route("/<routine_id>/steps/<step_id>", methods=["GET", "POST"])

@@ -153,4 +153,4 @@ def test_write_a_routine_for_another_device_and_add_catalog_steps(signed_in):
     assert_accessible(page)
     page.get_by_label(re.compile("A step of the catalog's")).select_option(index=1)
     page.get_by_role("button", name="Add this step").click()
-    expect(page.locator("#flash")).to_contain_text("at the end")
+    expect(page.locator("#flash")).to_contain_text("as step 4 of 4.")
