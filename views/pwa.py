@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, json, make_response, render_template, url_for
 
-from model import calendar, routines, store
+from model import calendar, own_catalog, store
 from model.schedule import local_day
 from views.web import catalog, get_db, now
 
@@ -62,7 +62,7 @@ def calendar_feed(token):
     if user is None:
         abort(404)
     today = local_day(now(), user.time_zone, user.day_start_hour)
-    own = routines.with_own(get_db(), catalog(), user)
+    own = own_catalog.with_own(get_db(), catalog(), user)
     response = make_response(calendar.feed(get_db(), own, user, today, now()))
     response.mimetype = "text/calendar"
     response.headers["Cache-Control"] = "private, max-age=900"

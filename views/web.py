@@ -5,7 +5,7 @@ from flask import abort, current_app, g, make_response, redirect, render_templat
 from flask_login import current_user
 
 from model import db as database
-from model import routines
+from model import own_catalog
 from model.schedule import local_day
 
 
@@ -67,7 +67,7 @@ def catalog(fresh=False):
     """
     if fresh or "catalog" not in g:
         base = current_app.extensions["catalog"]
-        g.catalog = routines.with_own(get_db(), base, current_user) if current_user.is_authenticated else base
+        g.catalog = own_catalog.with_own(get_db(), base, current_user) if current_user.is_authenticated else base
     return g.catalog
 
 
