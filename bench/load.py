@@ -1,9 +1,9 @@
 """Load benchmark: gunicorn over a realistic database, driven by wrk on loopback.
 
 Seeds 1,000 users with a year of history each, one user with five years and a fresh user, starts
-gunicorn (deploy/gunicorn.conf.py), then runs wrk (32 connections, 10 s) against /healthz, Today,
-a tick and Progress (then /healthz again), and prints requests per second, p50 and p99, and each
-endpoint's throughput as a share of /healthz (the mean of its two runs). Run with `make bench` (it installs wrk from Debian's packages when root).
+gunicorn (deploy/gunicorn.conf.py), then runs wrk (32 connections, 5 s each) against /healthz,
+Today, a tick and Progress, three rounds, and prints the median requests per second, p50 and p99,
+and each endpoint's throughput as a share of /healthz in the same round (median of the rounds). Run with `make bench` (it installs wrk from Debian's packages when root).
 """
 import json
 import os
@@ -11,6 +11,7 @@ import random
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,7 +30,7 @@ from tests.faults import Client, free_port  # noqa: E402
 PASSWORD = "benchmark password"
 PROGRAMS = ["face-workout-daily", "microcurrent-60-days"]
 USERS = 1000
-CONNECTIONS, DURATION = 32, "10s"
+CONNECTIONS, DURATION, ROUNDS = 32, "5s", 3
 
 
 def due_days(program, days, today):
@@ -135,13 +136,18 @@ def main():
                 ("tick", tick_url, cookies["fresh"], str(tick)),
                 ("Progress, fresh", base + "/progress", cookies["fresh"], None),
                 ("Progress, 5 years", base + "/progress", cookies["fiveyears"], None)]
-        # This machine's speed drifts (a shared VM): /healthz runs first and last, and the ratios use
-        # the mean of both runs as the floor.
-        results = [(label, *wrk(url, cookie, script)) for label, url, cookie, script in runs + runs[:1]]
-        floor = (results[0][1] + results[-1][1]) / 2
-        print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of /healthz':>12} {'errors':>7}")
-        for label, rps, p50, p99, errors in results:
-            print(f"{label:<18} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f} {rps / floor:>11.0%} {errors:>7}")
+        # This machine's speed drifts (a shared VM): every endpoint runs once per round, each round
+        # starting with /healthz, and each figure is the median over the rounds; a share of /healthz
+        # is taken within its round.
+        rounds = [[(label, *wrk(url, cookie, script)) for label, url, cookie, script in runs] for _ in range(ROUNDS)]
+        print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of /healthz':>12} {'errors':>7}"
+              f"   (median of {ROUNDS} rounds of {DURATION})")
+        for index, (label, *_) in enumerate(runs):
+            rows = [r[index] for r in rounds]
+            shares = [r[index][1] / r[0][1] for r in rounds]
+            rps, p50, p99 = (statistics.median(row[i] for row in rows) for i in (1, 2, 3))
+            errors = sum(row[4] for row in rows)
+            print(f"{label:<18} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f} {statistics.median(shares):>11.0%} {errors:>7}")
         with sqlite3.connect(path) as conn:
             print("integrity:", conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
