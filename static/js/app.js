@@ -202,6 +202,16 @@
   });
   window.addEventListener("online", sync);
 
+  // --- own routines: a step list swapped in place ---------------------------------------------
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // htmx keeps focus on a button that still exists (one that moved); a removed step's button is
+    // gone, so focus goes to the list, whose change the status message has announced.
+    var list = document.getElementById("steps");
+    if (list && event.detail.elt === list && (!document.activeElement || document.activeElement === document.body)) {
+      list.focus();
+    }
+  });
+
   // --- the installed app --------------------------------------------------------------------
   function forgetThisPhone() {
     // Just logged out: nothing personal stays on this phone.

@@ -38,6 +38,7 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
         expect(page.locator("#flash")).to_contain_text("Removed “Neck glides”")
     expect(page.locator("#steps .step")).to_have_count(10)
     assert "Neck glides" not in steps(page)
+    expect(page.locator("#steps")).to_be_focused()  # not lost with the removed button
 
     # Move a step with the keyboard: focus stays on the button that moved.
     page.get_by_role("button", name="Move step 4, Cheek glides, up").focus()
