@@ -19,9 +19,9 @@ STEP_FIELDS = ("title", "area", "side", "seconds", "reps", "cue_seconds", "instr
 class RoutineProblem(ValueError):
     """An edit that would break a rule; `field` names the form field, the message says why."""
 
-    def __init__(self, message, field="steps"):
+    def __init__(self, message, field="steps", status=422):
         super().__init__(message)
-        self.field = field
+        self.field, self.status = field, status
 
     @property
     def problems(self) -> dict:
@@ -215,16 +215,20 @@ def create(db, catalog, user_id, form, now) -> tuple[str | None, dict]:
     return own.id, {}
 
 
-def save(db, user_id, routine: Routine, device: Device, steps, now, name=None, device_name=None) -> int:
-    """Store new steps (and optionally new names) for an own routine; return the version."""
+def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
+    """Store new steps for an own routine; return the version."""
     if not steps:
         raise RoutineProblem("A routine needs at least one step.")
     if len(steps) > MAX_STEPS:
         raise RoutineProblem(f"A routine has at most {MAX_STEPS} steps.")
-    if device_name is None:
-        device_name = device.name if device.owner else ""
-    return store.save_routine(db, user_id, store.OwnRoutine(routine.id, None, device_name, routine.based_on,
-                                                            name or routine.name, routine.version, list(steps)), now)
+    device_name = device.name if device.owner else ""
+    version = store.save_routine(db, user_id, store.OwnRoutine(routine.id, None, device_name, routine.based_on,
+                                                               routine.name, routine.version, list(steps)),
+                                 now, expected_steps=steps_of(routine))
+    if version is None:
+        raise RoutineProblem("This routine was changed in another window meanwhile, so nothing was saved. "
+                             "Here it is as it is now: make your change again.", status=409)
+    return version
 
 
 def rename(db, user_id, routine: Routine, device: Device, form, now) -> dict:
@@ -233,7 +237,7 @@ def rename(db, user_id, routine: Routine, device: Device, form, now) -> dict:
     name = read_name(form, problems)
     device_name = read_name(form, problems, "device_name", "Name your device") if device.owner else ""
     if not problems:
-        save(db, user_id, routine, device, steps_of(routine), now, name, device_name)
+        store.rename_routine(db, user_id, routine.id, name, device_name, now)
     return problems
 
 

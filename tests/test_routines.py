@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from model import own_catalog, schedule, store
 from model import routines as rules
-from model import schedule
 from model.catalog import Step
 from tests.conftest import Auth, text_of
 from tests.test_pwa import feed_url
@@ -469,3 +469,16 @@ def test_a_step_can_be_added_or_moved_to_any_position(mine, client, db):
         response = client.post(f"{mine}/steps/cleanse", data=GOOD_STEP | {"position": bad})
         assert response.status_code == 422 and "Choose a position from the list." in text_of(response)
     assert [s["id"] for s in steps_of(db, mine)][-1] == "cleanse"
+
+
+def test_an_edit_from_a_stale_page_never_undoes_a_newer_one(mine, client, app, db, clock):
+    user = store.user_by_id(db, 1)
+    stale = own_catalog.with_own(db, app.extensions["catalog"], user).routines[mine.rsplit("/", 1)[1]]
+    client.post(f"{mine}/steps/neck-left/remove")  # another window
+    device = app.extensions["catalog"].devices["microcurrent"]
+    with pytest.raises(rules.RoutineProblem, match="changed in another window") as refused:
+        rules.save(db, 1, stale, device, rules.move(rules.steps_of(stale), "cleanse", "down"), clock())
+    assert refused.value.status == 409
+    assert "neck-left" not in [s["id"] for s in steps_of(db, mine)] and steps_of(db, mine)[0]["id"] == "cleanse"
+    client.post(f"{mine}/name", data={"name": "Renamed"})
+    assert "neck-left" not in [s["id"] for s in steps_of(db, mine)]  # renaming leaves the steps alone

@@ -44,6 +44,9 @@ def _saved(routine, edit, message, anchor=None):
         steps = edit(rules.steps_of(routine))
         rules.save(get_db(), current_user.id, routine, catalog().devices[routine.device_id], steps, now())
     except rules.RoutineProblem as problem:
+        if problem.status == 409:
+            catalog(fresh=True)
+            return _page(_own_or_404(routine.id), 409, problem.problems)
         return _page(routine, 422, problem.problems)
     flash(message(steps) if callable(message) else message)
     if request.htmx:

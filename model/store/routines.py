@@ -58,17 +58,20 @@ def create_routine(db, user_id, routine: OwnRoutine, now):
                    "VALUES (?, ?, 1, ?, ?)", [user_id, routine.id, json.dumps(routine.steps), _stamp(now)])
 
 
-def save_routine(db, user_id, routine: OwnRoutine, now) -> int:
+def save_routine(db, user_id, routine: OwnRoutine, now, expected_steps=None) -> int | None:
     """Store a routine's name and steps; return its version.
 
     A version some session ran is kept as it is and the steps become a new version; a version no
-    session ran yet is simply replaced, so a burst of edits makes one version.
+    session ran yet is simply replaced, so a burst of edits makes one version. Nothing is written
+    (None) when the routine is gone, or its steps are no longer `expected_steps` (another window
+    changed them since the edit began): a stale edit never undoes a newer one.
     """
     with immediate(db):
-        current = db.execute("SELECT version FROM routines WHERE user_id = ? AND id = ?",
+        current = db.execute("SELECT r.version, v.steps FROM routines r JOIN routine_versions v ON v.user_id = r.user_id "
+                             "AND v.routine_id = r.id AND v.version = r.version WHERE r.user_id = ? AND r.id = ?",
                              [user_id, routine.id]).fetchone()
-        if current is None:
-            return 0
+        if current is None or (expected_steps is not None and json.loads(current[1]) != expected_steps):
+            return None
         version = current[0]
         used = db.execute("SELECT 1 FROM sessions WHERE user_id = ? AND routine_id = ? AND routine_version = ? "
                           "LIMIT 1", [user_id, routine.id, version]).fetchone()
@@ -80,6 +83,12 @@ def save_routine(db, user_id, routine: OwnRoutine, now) -> int:
         db.execute("UPDATE routines SET name = ?, device_name = ?, version = ?, updated_at = ? WHERE user_id = ? AND id = ?",
                    [routine.name, routine.device_name, version, _stamp(now), user_id, routine.id])
     return version
+
+
+def rename_routine(db, user_id, routine_id, name, device_name, now):
+    with immediate(db):
+        db.execute("UPDATE routines SET name = ?, device_name = ?, updated_at = ? WHERE user_id = ? AND id = ?",
+                   [name, device_name, _stamp(now), user_id, routine_id])
 
 
 def routine_version_steps(db, user_id, routine_id, version) -> list | None:
