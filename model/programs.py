@@ -47,9 +47,22 @@ def read_options(device, program, form, problems) -> dict:
     return options
 
 
+def routine_taken(db, catalog, user_id, program) -> str | None:
+    """Why the program cannot start when an active one already has its routine (one routine, one plan)."""
+    for enrollment in store.enrollments_of(db, user_id, "active"):
+        other = catalog.programs.get(enrollment.program_id)
+        if other and other.id == program.id:
+            return "You already follow this program."
+        if other and other.routine_id == program.routine_id:
+            return f"You already follow “{other.name}”, which has the same routine: stop it first, or change its plan."
+    return None
+
+
 def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
     """Screen the user and, when cleared, start the program. Nothing is stored unless cleared."""
     device = catalog.device_of(program)
+    if taken := routine_taken(db, catalog, user_id, program):
+        return StartOutcome(problems={"program": taken})
     problems = {}
     answers, missing = screening.read_answers(device, form)
     if missing:

@@ -482,3 +482,14 @@ def test_an_edit_from_a_stale_page_never_undoes_a_newer_one(mine, client, app, d
     assert "neck-left" not in [s["id"] for s in steps_of(db, mine)] and steps_of(db, mine)[0]["id"] == "cleanse"
     client.post(f"{mine}/name", data={"name": "Renamed"})
     assert "neck-left" not in [s["id"] for s in steps_of(db, mine)]  # renaming leaves the steps alone
+
+
+def test_one_routine_follows_one_plan_at_a_time(user, client, app, db):
+    assert start(client, app, "/programs/microcurrent-60-days/start").status_code == 303
+    response = start(client, app, "/programs/microcurrent-clinic-series/start")
+    assert response.status_code == 409
+    assert "You already follow “60-day lift, then maintenance”, which has the same routine" in text_of(response)
+    own_plan = plan(client, "/routines/microcurrent-standard").headers["Location"]
+    assert start(client, app, own_plan).status_code == 409
+    assert db.execute("SELECT count(*) FROM enrollments").fetchone()[0] == 1
+    assert "which has the same routine" in text_of(client.get("/programs/microcurrent-clinic-series/start"))

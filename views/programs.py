@@ -42,8 +42,9 @@ def start(program_id):
     """Screening questions, device options and a start day; then the program is active."""
     program, today = _program_or_404(program_id), user_today()
     if request.method == "GET":
+        taken = program_rules.routine_taken(get_db(), catalog(), current_user.id, program)
         return render_template("programs/start.html", program=program, catalog=catalog(), form={},
-                               problems={}, start_day=today, today=today)
+                               problems={"program": taken} if taken else {}, start_day=today, today=today)
     outcome = program_rules.start(get_db(), catalog(), current_user.id, program, request.form, today, now())
     if outcome.blocked:
         return render_template("programs/blocked.html", program=program, verdict=outcome.verdict)
