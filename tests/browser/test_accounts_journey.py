@@ -77,7 +77,12 @@ def test_dark_mode_pages_pass_axe_too(browser, playwright, server):
     context = browser.new_context(**playwright.devices["Pixel 7"], base_url=server, color_scheme="dark")
     page = context.new_page()
     register(page, "dark@example.com")
-    for path in ["/today", "/programs", "/programs/microcurrent-60-days/start", "/progress", "/account"]:
+    page.goto("/programs/microcurrent-60-days")
+    page.get_by_role("button", name="Customise this routine").click()
+    page.wait_for_url("**/routines/my-*")
+    routine = page.url
+    for path in ["/today", "/programs", "/programs/microcurrent-60-days/start", "/progress", "/account", routine,
+                 f"{routine}/plan", f"{routine}/steps/new", "/routines/new"]:
         page.goto(path)
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
         assert_accessible(page)
