@@ -279,7 +279,7 @@ def test_a_routine_from_scratch_for_an_unknown_device_runs_like_any_other(user, 
 def test_plan_form_starts_from_the_catalog_plan(mine, client):
     page = client.get(f"{mine}/plan").get_data(as_text=True)
     assert re.search(r'id="p1_per_week"[^>]*value="5"', page) and re.search(r'id="p1_length_weeks"[^>]*value="8"', page)
-    assert re.search(r'id="p2-per_week"[^>]*checked', page)
+    assert re.search(r'id="p2_kind-per_week"[^>]*checked', page)
 
 
 @pytest.mark.parametrize("form, field, message", [
