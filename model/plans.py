@@ -76,7 +76,7 @@ def read_phases(form, device: Device, gap: int) -> tuple[list, dict]:
         length = _length(form, p, number == count, cadence, problems)
         if cadence is None or f"{p}_kind" in problems:
             continue
-        name = ("Intensive", "Maintenance")[number - 1] if count == 2 else "Your plan"
+        name = ("Intensive", "Maintenance")[number - 1] if count == 2 else "Regular"
         rule = schedule.PhaseRule(name, **cadence, **length)
         limit = schedule.most_often(rule, gap) if not any(key.startswith(p) for key in problems) else None
         if limit:

@@ -323,7 +323,7 @@ def test_a_plan_for_a_catalog_routine(user, client, app):
     assert start(client, app, response.headers["Location"], device_id="face_workout").status_code == 303
     assert "5-minute face workout" in text_of(client.get("/today"))
     assert "My lift 5-minute face workout · every other day" in text_of(client.get("/routines"))
-    assert "Your plan: every other day, ongoing" in text_of(client.get("/enrollments/1"))
+    assert "Regular: every other day, ongoing" in text_of(client.get("/enrollments/1"))
 
 
 # Everywhere like a catalog routine; the past keeps its steps -------------------------------------
