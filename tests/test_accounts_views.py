@@ -147,6 +147,8 @@ def test_change_password_needs_the_current_one(user, client, auth):
 
 def test_delete_account_asks_to_confirm_and_removes_every_row(user, client, db):
     user_id = store.user_by_email(db, "ana@example.com").id
+    routine = client.post("/routines/copy", data={"routine_id": "face-workout-5min"}).headers["Location"]
+    client.post(f"{routine}/plan", data={"name": "Mine", "p1_kind": "per_week", "p1_per_week": "3"})
     unconfirmed = client.post("/account/delete", data={"delete_password": PASSWORD})
     assert unconfirmed.status_code == 422
     assert "confirm" in text_of(unconfirmed)
@@ -156,4 +158,5 @@ def test_delete_account_asks_to_confirm_and_removes_every_row(user, client, db):
     done = client.post("/account/delete", data={"confirm": "yes", "delete_password": PASSWORD})
     assert done.status_code == 303
     assert store.count_rows_of_user(db, user_id) == 0
+    assert db.execute("SELECT count(*) FROM routines").fetchone()[0] == 0  # own routines and plans went too
     assert client.get("/today").status_code == 303
