@@ -13,7 +13,6 @@ MAX_STEPS = 60
 NAME_MAX = 80
 INSTRUCTION_MAX = 600
 MAX_GLIDE_SECONDS = 600
-STEP_FIELDS = ("title", "area", "side", "seconds", "reps", "cue_seconds", "instruction")
 
 
 class RoutineProblem(ValueError):
