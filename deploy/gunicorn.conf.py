@@ -8,5 +8,5 @@ accesslog = "-"
 errorlog = "-"
 timeout = 30
 graceful_timeout = 10
-# Each worker opens its own SQLite connections per request; nothing is shared before the fork.
+# Each worker opens its own SQLite connection on its first request; nothing is shared before the fork.
 preload_app = False

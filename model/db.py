@@ -1,6 +1,8 @@
 """SQLite connections: one per request, WAL, foreign keys, busy timeout, explicit transactions."""
 import contextlib
+import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import sqlite_utils
@@ -21,6 +23,40 @@ def connect(path):
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+_kept = threading.local()
+
+
+def kept_connection(path):
+    """A connection to `path` kept open by this thread across requests.
+
+    Opening one per request cost more than a tick's own queries: the schema is read again each
+    time, and closing the last connection of a WAL file checkpoints it. Each thread keeps one (a
+    connection is never shared between threads, nor across a fork: the process id is part of the
+    key); a thread that ends takes its connection with it.
+    """
+    key = (os.getpid(), str(path))
+    kept = getattr(_kept, "slot", None)
+    if kept and kept[0] == key:
+        return kept[1]
+    if kept and kept[0][0] == key[0]:
+        kept[1].close()  # another database (tests use one per app): keep only the newest
+    db = connect(path)
+    _kept.slot = (key, db)
+    return db
+
+
+def release(db, failed=False):
+    """After a request: roll back whatever it left open; after a failure, close the connection so the
+    next request starts from a fresh one."""
+    if db.conn.in_transaction:
+        db.execute("ROLLBACK")
+    if failed:
+        kept = getattr(_kept, "slot", None)
+        if kept and kept[1] is db:
+            _kept.slot = None
+        db.close()
 
 
 def use_wal(db):

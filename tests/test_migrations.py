@@ -40,3 +40,19 @@ def test_a_failed_write_transaction_leaves_nothing(tmp_path):
     except RuntimeError:
         pass
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+
+
+def test_a_thread_keeps_its_connection_and_a_failed_request_drops_it(tmp_path):
+    from model import db as database
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    kept = database.kept_connection(first)
+    assert database.kept_connection(first) is kept
+    kept.execute("BEGIN IMMEDIATE")
+    database.release(kept)  # a transaction left open is rolled back, the connection stays
+    assert not kept.conn.in_transaction and database.kept_connection(first) is kept
+    database.release(kept, failed=True)
+    fresh = database.kept_connection(first)
+    assert fresh is not kept
+    other = database.kept_connection(second)  # another database: the first one is closed
+    assert other is not fresh and database.kept_connection(second) is other
+    database.release(other, failed=True)

@@ -48,16 +48,16 @@ def day_label(day) -> str:
 
 
 def get_db():
-    """This request's connection, opened on first use and closed on teardown."""
+    """This request's connection: the one this worker thread keeps open (see db.kept_connection)."""
     if "db" not in g:
-        g.db = database.connect(current_app.config["DATABASE"])
+        g.db = database.kept_connection(current_app.config["DATABASE"])
     return g.db
 
 
-def _close_db(_exc):
+def _close_db(exc):
     conn = g.pop("db", None)
     if conn is not None:
-        conn.close()
+        database.release(conn, failed=exc is not None)
 
 
 def catalog(fresh=False):
