@@ -1,10 +1,14 @@
 """Reading data/catalog/*.toml: every field checked, every error naming file, entry and field."""
+import re
 import tomllib
 from pathlib import Path
 
 from model.catalog import (AREAS, CADENCE_KINDS, CADENCE_LIMITS, MAX_REPS, MAX_STEP_SECONDS, OUTCOMES, OWN_PREFIX,
                            PHASE_LIMITS, SIDES, Cadence, Catalog, CatalogError, Choice, Device, Gate, Option, Phase,
                            Program, Question, Routine, Step)
+
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 class _Reader:
@@ -59,9 +63,12 @@ class _Reader:
             self.fail(name, "needs at least one entry" if required else "must be a list of tables")
         return value
 
-    def id(self):
+    def id(self, own_prefix_allowed=False):
+        """An id: lower-case letters, digits, '-' and '_' (it goes into URLs as it is)."""
         value = self.text("id")
-        if value.startswith(OWN_PREFIX):
+        if not SLUG.fullmatch(value):
+            self.fail("id", f"use lower-case letters, digits, '-' and '_' only, not {value!r}")
+        if value.startswith(OWN_PREFIX) and not own_prefix_allowed:
             self.fail("id", f"must not start with {OWN_PREFIX!r}: such ids name a user's own routines")
         return value
 
@@ -93,7 +100,7 @@ def _step(r):
         r.fail("side", f"unknown side {side!r} (known: {', '.join(SIDES)})")
     seconds = r.number("seconds", low=1, high=MAX_STEP_SECONDS)
     cue = r.number("cue_seconds", default=0, high=seconds)
-    return Step(r.text("id"), r.text("title"), area, side, seconds, r.number("reps", default=1, low=1, high=MAX_REPS),
+    return Step(r.id(own_prefix_allowed=True), r.text("title"), area, side, seconds, r.number("reps", default=1, low=1, high=MAX_REPS),
                 cue, r.text("instruction"))
 
 

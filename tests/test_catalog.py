@@ -158,6 +158,7 @@ def test_toy_catalog_loads(folder):
     ("[device]", "[devise]", "toy.toml: device.id: is required"),
     ('name = "Toy device"', 'name = "Toy device', "toy.toml: not valid TOML"),
     ('id = "toy-routine"\n', 'id = "my-routine"\n', "routines[my-routine].id: must not start with 'my-'"),
+    ('id = "two"', 'id = "Two words"', "steps[Two words].id: use lower-case letters, digits, '-' and '_' only"),
 ])
 def test_broken_files_name_file_entry_and_field(folder, old, new, message):
     assert message in broken(folder, old, new)
