@@ -84,7 +84,22 @@ def seed(path, today):
     return counts
 
 
-def wrk(url, cookie=None, script=None):
+def server_cpu(server):
+    """CPU seconds used so far by the gunicorn workers (user + system), from /proc."""
+    pids = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, cookie=None, script=None, server=None):
+    """wrk's req/s, p50, p99 and errors, and the server's CPU milliseconds per request."""
+    cpu_before = server_cpu(server) if server else 0
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
@@ -92,12 +107,14 @@ def wrk(url, cookie=None, script=None):
         command[1:1] = ["-s", script]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    cpu_ms = (server_cpu(server) - cpu_before) * 1000 / requests if server else 0
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 
     def percentile(p):
         value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-    return rps, percentile(50), percentile(99), int(errors.group(1)) if errors else 0
+    return rps, percentile(50), percentile(99), int(errors.group(1)) if errors else 0, cpu_ms
 
 
 def main():
@@ -139,15 +156,18 @@ def main():
         # This machine's speed drifts (a shared VM): every endpoint runs once per round, each round
         # starting with /healthz, and each figure is the median over the rounds; a share of /healthz
         # is taken within its round.
-        rounds = [[(label, *wrk(url, cookie, script)) for label, url, cookie, script in runs] for _ in range(ROUNDS)]
+        # The server's CPU time per request is steadier than req/s (wrk and neighbours share the cores).
+        rounds = [[(label, *wrk(url, cookie, script, server)) for label, url, cookie, script in runs]
+                  for _ in range(ROUNDS)]
         print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of /healthz':>12} {'errors':>7}"
-              f"   (median of {ROUNDS} rounds of {DURATION})")
+              f" {'CPU ms/req':>11}   (median of {ROUNDS} rounds of {DURATION})")
         for index, (label, *_) in enumerate(runs):
             rows = [r[index] for r in rounds]
             shares = [r[index][1] / r[0][1] for r in rounds]
-            rps, p50, p99 = (statistics.median(row[i] for row in rows) for i in (1, 2, 3))
+            rps, p50, p99, _, cpu = (statistics.median(row[i] for row in rows) for i in (1, 2, 3, 4, 5))
             errors = sum(row[4] for row in rows)
-            print(f"{label:<18} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f} {statistics.median(shares):>11.0%} {errors:>7}")
+            print(f"{label:<18} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f} {statistics.median(shares):>11.0%} {errors:>7}"
+                  f" {cpu:>11.2f}")
         with sqlite3.connect(path) as conn:
             print("integrity:", conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
