@@ -225,14 +225,33 @@ def _phase_label(rule: PhaseRule, at: PhaseAt, plan: Plan, history: History, day
     return rule.name
 
 
+def _planned(plan, rule, at, history, day, week_start):
+    """Sessions planned in the week from `week_start` (holding `day`) for a weekly or N-day rule, with
+    that week's part of the phase: (planned, start, end). The Progress page sums these for many weeks."""
+    if rule.kind in ("per_week", "sessions_over_weeks"):
+        planned, _, start, end = _week_quota(plan, rule, at, history, week_start)
+        if rule.rollover:
+            room = plan.active_days(day, end) + history.count(start, day)
+            planned = min(room, planned + _rolled_over(plan, rule, at, history, week_start,
+                                                       week_start.weekday()))
+        return planned, start, end
+    start, end = _segment(plan, at, week_start, week_start + timedelta(days=7))
+    if rule.kind != "every_days":
+        return 0, start, end
+    # The days of the phase's N-day rhythm that fall in this week (and are not paused).
+    offset = -(-(start - at.start).days // rule.days)
+    if not plan.pauses:
+        after = -(-(end - at.start).days // rule.days)
+        return max(0, after - offset), start, end
+    grid = (at.start + timedelta(days=rule.days * k) for k in range(offset, offset + 8))
+    return sum(1 for d in grid if start <= d < end and not plan.paused(d)), start, end
+
+
 def _cadence(plan, rule, at, history, day, week_start_day):
     """(quota still open today?, reason, planned in week, done in week, next day if met)."""
     week_start = week_start_of(day, week_start_day)
+    planned, start, end = _planned(plan, rule, at, history, day, week_start)
     if rule.kind in ("per_week", "sessions_over_weeks"):
-        planned, done, start, end = _week_quota(plan, rule, at, history, week_start)
-        if rule.rollover:
-            room = plan.active_days(day, end) + history.count(start, day)
-            planned = min(room, planned + _rolled_over(plan, rule, at, history, week_start, week_start_day))
         before = history.count(start, day)
         if before >= planned:
             reason = f"{before} of {planned} done this week" if planned else "no session planned this week"
@@ -240,14 +259,9 @@ def _cadence(plan, rule, at, history, day, week_start_day):
             reason = f"session {history.count(at.start, day) + 1} of {rule.count}"
         else:
             reason = f"{ordinal(before + 1)} of {planned} this week"
-        return before < planned, reason, planned, done, week_start + timedelta(days=7)
+        return before < planned, reason, planned, history.count(start, end), week_start + timedelta(days=7)
     if rule.kind == "every_days":
         last = history.last_before(day, at.start)
-        start, end = _segment(plan, at, week_start, week_start + timedelta(days=7))
-        # Planned: the days of the phase's N-day rhythm that fall in this week (and are not paused).
-        offset = -(-(start - at.start).days // rule.days)
-        grid = (at.start + timedelta(days=rule.days * k) for k in range(offset, offset + 8))
-        planned = sum(1 for d in grid if start <= d < end and not plan.paused(d))
         done = history.count(start, end)
         label = {1: "every day", 2: "every other day"}.get(rule.days, f"every {rule.days} days")
         if last is None or (day - last).days >= rule.days:
@@ -256,14 +270,13 @@ def _cadence(plan, rule, at, history, day, week_start_day):
         return False, f"{label}: last session {last:%A %-d %B}", planned, done, last + timedelta(days=rule.days)
     month_start = day.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
-    start, end = _segment(plan, at, month_start, next_month)
-    before = history.count(start, day)
+    month_first, month_end = _segment(plan, at, month_start, next_month)
+    before = history.count(month_first, day)
     if before >= rule.count:
         reason = f"{before} of {rule.count} done this month"
     else:
         reason = "this month's session" if rule.count == 1 else f"{ordinal(before + 1)} of {rule.count} this month"
-    week_start_seg, week_end = _segment(plan, at, week_start, week_start + timedelta(days=7))
-    return before < rule.count, reason, 0, history.count(week_start_seg, week_end), next_month
+    return before < rule.count, reason, 0, history.count(start, end), next_month
 
 
 def evaluate(plan: Plan, history: History, day: date, week_start_day: int = 0) -> Verdict:
@@ -368,5 +381,5 @@ def week_totals(plan: Plan, history: History, first: date, week_start_day: int =
         day = max(first, at.start, plan.start_day)
         if plan.stopped_on and day >= plan.stopped_on:
             continue
-        planned += _cadence(plan, at.rule, at, history, day, week_start_day)[2]
+        planned += _planned(plan, at.rule, at, history, day, week_start_of(day, week_start_day))[0]
     return planned, history.count(first, end)

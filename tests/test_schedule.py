@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from model import schedule
 from model.schedule import History, Plan, PhaseRule, Version, evaluate, gap_days, next_due_day
 
 MONDAY = date(2026, 11, 2)
@@ -267,3 +268,16 @@ def test_the_bounded_history_window_gives_the_same_verdicts(rules, lengths, by_s
     full = History(tuple(days), tuple(days))
     window = History(tuple(d for d in days if d >= since), tuple(d for d in days if d >= since))
     assert evaluate(p, full, day) == evaluate(p, window, day)
+
+
+@given(st.integers(1, 60), st.integers(0, 400), st.integers(0, 120), st.integers(0, 6))
+def test_every_n_days_weeks_count_the_same_with_or_without_the_pause_check(days, start_offset, later, week_start):
+    start = date(2026, 1, 5) + timedelta(days=start_offset)
+    rule = PhaseRule("p", "every_days", days=days)
+    plain = Plan(start, (Version(start, (rule,), 0),))
+    checked = Plan(start, plain.versions, pauses=((date(2099, 1, 1), date(2099, 1, 2)),))  # forces the day-by-day count
+    day = start + timedelta(days=later)
+    at = schedule.phase_at(plain, plain.versions[0], History(), day)
+    week = schedule.week_start_of(day, week_start)
+    assert schedule._planned(plain, rule, at, History(), day, week) == \
+        schedule._planned(checked, rule, at, History(), day, week)
