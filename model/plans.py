@@ -110,13 +110,17 @@ def form_values(program) -> dict:
     return {key: str(value) for key, value in values.items() if value not in (0, None)}
 
 
-def create(db, catalog, user_id, routine: Routine, form, now) -> tuple[str | None, dict]:
-    """Store the user's plan for a routine; returns its id (a program id) or the problems."""
-    device = catalog.devices[routine.device_id]
+def _read_plan(form, device, options) -> tuple[str, list, dict]:
+    """The plan form's name and phases (checked against the spacing of the device with `options`)."""
     problems = {}
     name = read_name(form, problems, "name", "Give the plan a name")
-    phases, phase_problems = read_phases(form, device, gap_for(device, {}))
-    problems.update(phase_problems)
+    phases, phase_problems = read_phases(form, device, gap_for(device, options))
+    return name, phases, problems | phase_problems
+
+
+def create(db, catalog, user_id, routine: Routine, form, now) -> tuple[str | None, dict]:
+    """Store the user's plan for a routine; returns its id (a program id) or the problems."""
+    name, phases, problems = _read_plan(form, catalog.devices[routine.device_id], {})
     if problems:
         return None, problems
     plan = store.OwnPlan(new_id(PLAN_PREFIX), routine.id, name, phases)
@@ -126,11 +130,7 @@ def create(db, catalog, user_id, routine: Routine, form, now) -> tuple[str | Non
 
 def change(db, catalog, user_id, program, enrollment, form, today, now) -> dict:
     """New phases for an own plan; a program following it uses them from today on. Returns problems."""
-    device = catalog.device_of(program)
-    problems = {}
-    name = read_name(form, problems, "name", "Give the plan a name")
-    phases, phase_problems = read_phases(form, device, gap_for(device, enrollment.options if enrollment else {}))
-    problems.update(phase_problems)
+    name, phases, problems = _read_plan(form, catalog.device_of(program), enrollment.options if enrollment else {})
     if not problems:
         followed = (enrollment, max(today, enrollment.start_day)) if enrollment else None
         store.change_plan(db, user_id, store.OwnPlan(program.id, program.routine_id, name, phases), followed, now)
