@@ -72,6 +72,8 @@ def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
     future = sum(1 for kind in kinds if kind == "planned")
     still_open = sum(1 for day, kind in zip(days, kinds) if kind == "open" and day == today)
     shortfall = max(0, planned - done - future - still_open)
+    if any(day == today and kind in ("paused", "skipped") for day, kind in zip(days, kinds)):
+        shortfall = 0  # a paused today: the week is judged once it is over, so a pause never brings a miss forward
     # Lay the shortfall on the last undone due days before today; earlier ones were chosen rest.
     for index in reversed(range(7)):
         if kinds[index] == "open" and days[index] < today:
