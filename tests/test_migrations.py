@@ -56,3 +56,34 @@ def test_a_thread_keeps_its_connection_and_a_failed_request_drops_it(tmp_path):
     other = database.kept_connection(second)  # another database: the first one is closed
     assert other is not fresh and database.kept_connection(second) is other
     database.release(other, failed=True)
+
+
+def test_a_writer_queues_at_the_gate_instead_of_timing_out(tmp_path, monkeypatch):
+    """A second writer waits for the first in the kernel's queue, however short SQLite's own patience."""
+    import threading
+    import time
+    migrations.upgrade(database.connect(tmp_path / "m.db"))
+    first = database.connect(tmp_path / "m.db")
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
+    second = database.connect(tmp_path / "m.db")
+    holding, order = threading.Event(), []
+
+    def slow_writer():
+        with database.immediate(first):
+            first.execute("INSERT INTO users (email, password_hash, created_at) VALUES ('a@b.co', 'h', 'now')")
+            holding.set()
+            time.sleep(0.4)  # eight times the second connection's busy timeout
+            order.append("first")
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    holding.wait(5)
+    with database.immediate(second):  # without the gate: "database is locked" after 50 ms
+        second.execute("INSERT INTO users (email, password_hash, created_at) VALUES ('b@b.co', 'h', 'now')")
+        order.append("second")
+    thread.join()
+    assert order == ["first", "second"]
+    assert second.execute("SELECT count(*) FROM users").fetchone()[0] == 2
+    first.close()
+    second.close()
+    assert (tmp_path / "m.db.write-lock").exists()
