@@ -3,7 +3,8 @@
 Seeds 1,000 users with a year of history each, one user with five years and a fresh user, starts
 gunicorn (deploy/gunicorn.conf.py), then runs wrk (32 connections, 5 s each) against /healthz,
 Today, a tick and Progress, three rounds, and prints the median requests per second, p50 and p99,
-and each endpoint's throughput as a share of /healthz in the same round (median of the rounds). Run with `make bench` (it installs wrk from Debian's packages when root).
+and each endpoint's throughput as a share of /healthz in the same round (median of the rounds). Run with `make bench` (it installs wrk from Debian's packages when root);
+`python bench/load.py tick progress` runs /healthz and the endpoints whose names contain those words.
 """
 import json
 import os
@@ -157,6 +158,8 @@ def main():
         # starting with /healthz, and each figure is the median over the rounds; a share of /healthz
         # is taken within its round.
         # The server's CPU time per request is steadier than req/s (wrk and neighbours share the cores).
+        wanted = [word.lower() for word in sys.argv[1:]]
+        runs = [run for run in runs if run[0] == "/healthz" or not wanted or any(w in run[0].lower() for w in wanted)]
         rounds = [[(label, *wrk(url, cookie, script, server)) for label, url, cookie, script in runs]
                   for _ in range(ROUNDS)]
         print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of /healthz':>12} {'errors':>7}"
