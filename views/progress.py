@@ -6,7 +6,7 @@ from flask import (Blueprint, abort, current_app, flash, make_response, render_t
 from flask_login import current_user, login_required
 
 from model import photos, review, store
-from views.web import catalog, get_db, now, see_other, user_today
+from views.web import catalog, get_db, me, now, see_other, user_today
 
 bp = Blueprint("progress", __name__)
 EARLIEST = timedelta(days=5 * 366)
@@ -29,9 +29,9 @@ def _week_or_404(text):
 
 
 def _page(first, status=200, problems=None):
-    if first != review.week_of(current_user, first):
-        return see_other(url_for("progress.week", first=review.week_of(current_user, first).isoformat()))
-    data = review.build(get_db(), catalog(), current_user, first, user_today())
+    if first != review.week_of(me(), first):
+        return see_other(url_for("progress.week", first=review.week_of(me(), first).isoformat()))
+    data = review.build(get_db(), catalog(), me(), first, user_today())
     return render_template("progress/show.html", review=data, problems=problems or {}, form=request.form,
                            ratings=review.RATING_LABELS, angles=photos.ANGLES, WEEK=timedelta(days=7)), status
 
@@ -40,7 +40,7 @@ def _page(first, status=200, problems=None):
 @login_required
 def show():
     """This week's review."""
-    return _page(review.week_of(current_user, user_today()))
+    return _page(review.week_of(me(), user_today()))
 
 
 @bp.get("/progress/weeks/<first>")

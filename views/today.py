@@ -2,10 +2,10 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from model import today as days
-from views.web import catalog, client_id, get_db, now, see_other, user_today, wants_fragment
+from views.web import catalog, client_id, get_db, me, now, see_other, user_today, wants_fragment
 
 bp = Blueprint("today", __name__)
 
@@ -21,7 +21,7 @@ def _day_or_404(text):
 
 
 def _page(day):
-    view = days.build_day(get_db(), catalog(), current_user, day, user_today())
+    view = days.build_day(get_db(), catalog(), me(), day, user_today())
     response = make_response(render_template("today/show.html", view=view))
     response.vary.add("HX-Request")
     return response
@@ -50,7 +50,7 @@ def tick_step(day, routine_id, step_id):
     if state not in (["0"], ["1"]):
         abort(422, "Say whether the step is done (done=1) or not (done=0).")
     try:
-        view, card, step = days.tick(get_db(), catalog(), current_user, day, user_today(), routine_id, step_id,
+        view, card, step = days.tick(get_db(), catalog(), me(), day, user_today(), routine_id, step_id,
                                      state == ["1"], now(), client_id())
     except days.TickRefused as refused:
         return _refused(refused, day, routine_id, step_id, fragment)
@@ -67,7 +67,7 @@ def _refused(refused, day, routine_id, step_id, fragment):
             abort(404, str(refused))
         flash(str(refused))
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
-    view = days.build_day(get_db(), catalog(), current_user, day, user_today())
+    view = days.build_day(get_db(), catalog(), me(), day, user_today())
     card = next(c for c in view.due + view.other if c.routine.id == routine_id)
     step = next(s for s in card.steps if s.id == step_id)
     response = make_response(render_template("today/_tick.html", view=view, card=card, step=step,
@@ -82,7 +82,7 @@ def skip(day, routine_id):
     """Skip a due routine for the day (a chosen skip never counts as missed), or undo it."""
     day = _day_or_404(day)
     try:
-        days.skip(get_db(), catalog(), current_user, day, user_today(), routine_id, request.form.get("undo") == "1")
+        days.skip(get_db(), catalog(), me(), day, user_today(), routine_id, request.form.get("undo") == "1")
     except days.TickRefused as refused:
         if refused.status == 404:
             abort(404, str(refused))
@@ -96,7 +96,7 @@ def skip(day, routine_id):
 def check_gate(day, device_id, gate_id):
     """Mark a one-time test (patch test, sensitivity test) as done today."""
     day = _day_or_404(day)
-    if day != user_today() or not days.check_gate(get_db(), catalog(), current_user, device_id, gate_id, day):
+    if day != user_today() or not days.check_gate(get_db(), catalog(), me(), device_id, gate_id, day):
         abort(404)
     flash("Noted. Sessions start once the waiting time after the test is over.")
     return see_other(url_for("today.show"))

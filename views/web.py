@@ -67,8 +67,14 @@ def catalog(fresh=False):
     """
     if fresh or "catalog" not in g:
         base = current_app.extensions["catalog"]
-        g.catalog = own_catalog.with_own(get_db(), base, current_user) if current_user.is_authenticated else base
+        g.catalog = own_catalog.with_own(get_db(), base, me()) if current_user.is_authenticated else base
     return g.catalog
+
+
+def me():
+    """The signed-in user object itself: flask-login's `current_user` proxy looks the user up again
+    on every attribute read, and the day and review code read the user's fields many times."""
+    return current_user._get_current_object()
 
 
 def now():
@@ -79,7 +85,8 @@ def now():
 
 def user_today():
     """The signed-in user's local day, computed once per request from the app clock."""
-    return local_day(now(), current_user.time_zone, current_user.day_start_hour)
+    user = me()
+    return local_day(now(), user.time_zone, user.day_start_hour)
 
 
 def wants_fragment(target_id: str) -> bool:
