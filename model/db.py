@@ -1,4 +1,4 @@
-"""SQLite connections: one per request, WAL, foreign keys, busy timeout, explicit transactions."""
+"""SQLite connections: kept per worker thread, WAL, foreign keys, busy timeout, writes queued at a gate."""
 import contextlib
 import fcntl
 import os
@@ -110,7 +110,8 @@ def immediate(db):
     """A write transaction that takes the write lock up front.
 
     A deferred transaction that reads and then writes can fail with "database is locked"
-    when another process wrote in between; BEGIN IMMEDIATE waits (busy timeout) instead.
+    when another process wrote in between; BEGIN IMMEDIATE waits (busy timeout) instead, and
+    the write gate in front of it makes that wait a queue rather than SQLite's sleeps.
     """
     with db.write_gate:
         db.execute("BEGIN IMMEDIATE")
