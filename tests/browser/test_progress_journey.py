@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, register
 from tests.browser.test_programs_journey import answer_all
 
 pytestmark = pytest.mark.browser
@@ -42,4 +42,31 @@ def test_a_week_with_sessions_done_and_a_check_in(signed_in):
     page.get_by_text("Show the numbers").click()
     expect(page.get_by_role("table", name="Weekly self-ratings, 1 to 5")).to_contain_text("4")
     assert_accessible(page)
-    page.screenshot(path=str(page.context.pages[0].url and "/tmp/progress-journey.png"), full_page=True)
+
+
+def test_the_week_fits_a_narrow_phone(browser, server):
+    """At 320 px the seven days keep one line each and their words move to a legend; at 412 px they stay."""
+    context = browser.new_context(viewport={"width": 320, "height": 700}, base_url=server, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    register(page, "narrow-week@example.com")
+    page.goto("/programs/face-workout-daily/start")
+    answer_all(page)
+    page.get_by_role("button", name="Start program").click()
+    page.wait_for_url("**/enrollments/*")
+    page.goto("/progress")
+    week = page.locator(".week-days").first
+    names = week.locator(".day-name")
+    heights = [names.nth(i).bounding_box()["height"] for i in range(7)]
+    assert max(heights) < 1.5 * min(heights), heights  # no "Mo / n"
+    widths = {round(week.locator(".day-mark").nth(i).bounding_box()["width"]) for i in range(7)}
+    assert len(widths) == 1, widths  # seven equal columns
+    legend = page.locator(".week-legend").first
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("planned")
+    expect(week.locator(".today .day-kind")).to_have_text("still to do")  # still read out
+    assert_accessible(page)
+    page.set_viewport_size({"width": 412, "height": 800})
+    expect(legend).to_be_hidden()
+    assert week.locator(".today .day-kind").bounding_box()["width"] > 1
+    context.close()
