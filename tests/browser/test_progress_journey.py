@@ -66,7 +66,12 @@ def test_the_week_fits_a_narrow_phone(browser, server):
     expect(legend).to_contain_text("planned")
     expect(week.locator(".today .day-kind")).to_have_text("still to do")  # still read out
     assert_accessible(page)
+    page.get_by_role("link", name="Previous week").click()
+    expect(page.get_by_role("link", name="This week")).to_be_visible()
+    for name in ("Previous week", "This week", "Next week"):  # named in full, one line each (44 px targets)
+        assert page.get_by_role("link", name=name).bounding_box()["height"] < 46, name
     page.set_viewport_size({"width": 412, "height": 800})
+    page.get_by_role("link", name="This week").click()
     expect(legend).to_be_hidden()
     assert week.locator(".today .day-kind").bounding_box()["width"] > 1
     context.close()
