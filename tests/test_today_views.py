@@ -1,4 +1,5 @@
 """Today: what is due, ticking steps one at a time, back-filling, and every refused tick."""
+import re
 import threading
 
 import pytest
@@ -272,3 +273,11 @@ def test_skip_refuses_started_future_and_foreign_routines(enrolled, app):
     other = app.test_client()
     Auth(other).register(email="eve@example.com")
     assert other.post(f"/days/{DAY}/routines/{ROUTINE}/skip").status_code == 404
+
+
+def test_a_phase_named_like_its_rhythm_is_said_once(user, client, app, clock):
+    assert start(client, app, "face-workout-daily", "face_workout").status_code == 303
+    clock.set(2027, 1, 26, 12)  # nine weeks on: the "Every other day" phase
+    Auth(client).login()
+    why = re.search(r'class="muted routine-why">([^<]*)<', client.get("/today").get_data(as_text=True)).group(1)
+    assert why.lower().count("every other day") == 2, why  # the program's name, then the rhythm, not a third time
