@@ -136,6 +136,20 @@ def register(page, email=None):
     return email
 
 
+def answer_all(page, value="No"):
+    """Answer every yes/no safety question of a start page."""
+    for fieldset in page.locator("fieldset.question:has(.yes-no)").all():
+        fieldset.get_by_text(value, exact=True).click()
+
+
+def start_program(page, program_id):
+    """Start a program through its start page, every safety answer "No"."""
+    page.goto(f"/programs/{program_id}/start")
+    answer_all(page)
+    page.get_by_role("button", name="Start program").click()
+    page.wait_for_url("**/enrollments/*")
+
+
 @pytest.fixture
 def signed_in(phone):
     """A phone with a freshly registered user."""

@@ -1,8 +1,7 @@
 """Text at twice its size on a 360 px phone (a phone's largest font setting): nothing clipped or overlapping."""
 import pytest
 
-from tests.browser.conftest import assert_accessible, register
-from tests.browser.test_programs_journey import answer_all
+from tests.browser.conftest import assert_accessible, register, start_program
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +20,7 @@ def test_pages_hold_text_at_twice_the_size(browser, server):
                                   has_touch=True)
     page = context.new_page()
     register(page, "large-text@example.com")
-    page.goto("/programs/face-workout-daily/start")
-    answer_all(page)
-    page.get_by_role("button", name="Start program").click()
-    page.wait_for_url("**/enrollments/*")
+    start_program(page, "face-workout-daily")
     page.goto("/programs/microcurrent-60-days")
     page.get_by_role("button", name="Customise this routine").click()
     page.wait_for_url("**/routines/my-*")

@@ -4,8 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, register
-from tests.browser.test_programs_journey import answer_all
+from tests.browser.conftest import assert_accessible, register, start_program
 
 pytestmark = pytest.mark.browser
 COUNT_IN = 3_000
@@ -17,10 +16,7 @@ def player(phone):
     """A signed-in phone on the first step of a guided microcurrent session, with a fake clock."""
     phone.clock.install()
     register(phone)
-    phone.goto("/programs/microcurrent-60-days/start")
-    answer_all(phone)
-    phone.get_by_role("button", name="Start program").click()
-    phone.wait_for_url("**/enrollments/*")
+    start_program(phone, "microcurrent-60-days")
     phone.goto("/today")
     phone.get_by_role("button", name="Start guided").click()
     phone.wait_for_url("**/sessions/*")

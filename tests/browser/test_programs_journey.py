@@ -1,14 +1,9 @@
 """On a phone: browse programs, get blocked by a safety answer, then start a program and pause it."""
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import answer_all, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-
-def answer_all(page, value="No"):
-    for fieldset in page.locator("fieldset.question:has(.yes-no)").all():
-        fieldset.get_by_text(value, exact=True).click()
 
 
 def test_a_pacemaker_blocks_microcurrent(signed_in):

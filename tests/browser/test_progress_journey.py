@@ -2,18 +2,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, register
-from tests.browser.test_programs_journey import answer_all
+from tests.browser.conftest import assert_accessible, register, start_program
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_week_with_sessions_done_and_a_check_in(signed_in):
     page = signed_in
-    page.goto("/programs/face-workout-daily/start")
-    answer_all(page)
-    page.get_by_role("button", name="Start program").click()
-    page.wait_for_url("**/enrollments/*")
+    start_program(page, "face-workout-daily")
     page.goto("/today")
     boxes = page.locator("#routine-face-workout-5min").get_by_role("checkbox")
     for index in range(5):
@@ -50,10 +46,7 @@ def test_the_week_fits_a_narrow_phone(browser, server):
                                   has_touch=True)
     page = context.new_page()
     register(page, "narrow-week@example.com")
-    page.goto("/programs/face-workout-daily/start")
-    answer_all(page)
-    page.get_by_role("button", name="Start program").click()
-    page.wait_for_url("**/enrollments/*")
+    start_program(page, "face-workout-daily")
     page.goto("/progress")
     week = page.locator(".week-days").first
     names = week.locator(".day-name")

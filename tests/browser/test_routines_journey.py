@@ -5,8 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_programs_journey import answer_all
+from tests.browser.conftest import answer_all, assert_accessible
 
 pytestmark = pytest.mark.browser
 COUNT_IN = 3_000

@@ -2,17 +2,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_programs_journey import answer_all
+from tests.browser.conftest import assert_accessible, start_program
 
 pytestmark = pytest.mark.browser
 
 
 def start_microcurrent(page):
-    page.goto("/programs/microcurrent-60-days/start")
-    answer_all(page)
-    page.get_by_role("button", name="Start program").click()
-    page.wait_for_url("**/enrollments/*")
+    start_program(page, "microcurrent-60-days")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
     page.wait_for_url("**/today")
 
