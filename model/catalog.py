@@ -18,10 +18,62 @@ MAX_REPS = 100
 CADENCE_LIMITS = {"per_week": (1, 7), "every_days": (1, 60), "per_month": (1, 4), "over_weeks": (1, 52)}
 PHASE_LIMITS = {"weeks": (1, 104), "sessions": (1, 400)}
 OWN_PREFIX = "my-"   # ids of a user's own routines, devices and plans; catalog ids never start so
+# What kind of source a fact cites, and how the app names that kind next to it.
+SOURCE_KINDS = {
+    "manual": "Device maker's manual or label",
+    "regulator": "Regulator or drug label",
+    "study": "Published study",
+    "professional": "Professional body",
+    "brand": "Brand or retailer page",
+    "spa": "Spa, clinic or esthetician guidance",
+    "press": "Magazine or press report",
+    "inference": "FaceReps' own caution",
+}
+INFERENCE = "facereps_inference"   # the one source of kind "inference": FaceReps' own reasoning
 
 
 class CatalogError(ValueError):
     """A catalog file is broken; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who says a fact: `{{ source }}` prints the citation."""
+    id: str
+    cite: str
+    kind: str   # one of SOURCE_KINDS
+
+    @property
+    def own(self) -> bool:
+        """FaceReps' own reasoning rather than anyone else's word."""
+        return self.kind == "inference"
+
+    @property
+    def kind_label(self) -> str:
+        return SOURCE_KINDS.get(self.kind, "")
+
+    def __str__(self) -> str:
+        return self.cite
+
+
+class _Cited:
+    """A fact naming one source (`source`) and possibly more (`more_sources`)."""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source key the fact cites, the main one first ('' for a user's own entries)."""
+        return tuple(key for key in (self.source, *self.more_sources) if key)
+
+
+@dataclass(frozen=True)
+class Note(_Cited):
+    """A safety note or routine note with its source: `{{ note }}` prints the text."""
+    text: str
+    source: str
+    more_sources: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -47,7 +99,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Routine:
+class Routine(_Cited):
     id: str
     device_id: str
     name: str
@@ -57,6 +109,8 @@ class Routine:
     owner: int | None = None      # a user's own routine (None: the catalog's)
     based_on: str | None = None   # the catalog routine it was copied from
     version: int = 0              # an own routine's current version (sessions record theirs)
+    notes: tuple[Note, ...] = ()  # safety notes for a session of this routine, each with its source
+    more_sources: tuple[str, ...] = ()
 
     @property
     def seconds(self) -> int:
@@ -87,7 +141,7 @@ class Cadence:
 
 
 @dataclass(frozen=True)
-class Phase:
+class Phase(_Cited):
     name: str
     cadence: Cadence
     weeks: int | None
@@ -96,6 +150,7 @@ class Phase:
     uncertain: bool
     source: str
     rollover: bool = False
+    more_sources: tuple[str, ...] = ()
 
     @property
     def length_label(self) -> str:
@@ -107,7 +162,7 @@ class Phase:
 
 
 @dataclass(frozen=True)
-class Program:
+class Program(_Cited):
     id: str
     device_id: str
     name: str
@@ -117,13 +172,16 @@ class Program:
     phases: tuple[Phase, ...]
     allowed: dict = field(default_factory=dict)
     owner: int | None = None      # a user's own plan (None: the catalog's)
+    more_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class Choice:
+class Choice(_Cited):
     value: str
     label: str
     min_gap_days: int
+    source: str = ""
+    more_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,23 +194,25 @@ class Option:
 
 
 @dataclass(frozen=True)
-class Question:
+class Question(_Cited):
     id: str
     text: str
     outcome: str
-    explain: str
+    explain: str   # the reason, in plain words, shown with the outcome
     source: str
     areas: tuple[str, ...] = ()
     wait_days: int = 0
+    more_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class Gate:
+class Gate(_Cited):
     id: str
     title: str
     instruction: str
     wait_days: int
     source: str
+    more_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,14 +224,16 @@ class Device:
     gap_uncertain: bool
     excludes_same_day: tuple[str, ...]
     tool_uses: int
-    tool_note: str
+    tool_note: Note | str         # a Note in the catalog ('' or text for a user's own device)
     questions_version: int
     questions: tuple[Question, ...]
     options: tuple[Option, ...]
     gates: tuple[Gate, ...]
-    safety: tuple[str, ...]
+    safety: tuple[Note | str, ...]   # Notes in the catalog; plain text for a user's own device
     source: str
     owner: int | None = None      # a device the catalog does not know, named by a user
+    gap_source: str = ""          # who says min_gap_hours
+    excludes_source: str = ""     # who says excludes_same_day
 
     def option(self, option_id):
         return next((option for option in self.options if option.id == option_id), None)
@@ -218,11 +280,37 @@ class Catalog:
         return [p for p in self.programs.values() if p.routine_id == routine_id and p.owner is not None]
 
     def source_keys(self, program):
-        """The cited sources behind a program page (a user's own plan cites only its device's)."""
+        """The cited sources behind a program page, each once: the plan's, its routine's and its device's
+        (a user's own plan and routine cite nothing themselves, so only their device's sources remain)."""
         device, routine = self.device_of(program), self.routine_of(program)
-        keys = [program.source, device.source, routine.source, *(p.source for p in program.phases),
-                *(q.source for q in device.questions)]
+        keys = [*program.sources, *(key for phase in program.phases for key in phase.sources),
+                *routine.sources, *(key for note in self.notes_of(routine) for key in note.sources),
+                *self.device_source_keys(device)]
         return [key for key in dict.fromkeys(keys) if key in self.sources]
+
+    def device_source_keys(self, device):
+        """Every source a device's facts cite: the device, spacing, safety notes, gates, options, questions."""
+        facts = [*device.safety, device.tool_note, *device.gates,
+                 *(choice for option in device.options for choice in option.choices), *device.questions]
+        keys = [device.source, device.gap_source, device.excludes_source,
+                *(key for fact in facts for key in getattr(fact, "sources", ()))]
+        return [key for key in dict.fromkeys(keys) if key in self.sources]
+
+    def sources_of(self, fact):
+        """The Source entries a fact (question, note, gate, phase, choice, program, routine) cites."""
+        return [self.sources[key] for key in getattr(fact, "sources", ()) if key in self.sources]
+
+    def notes_of(self, routine):
+        """A routine's notes. A user's own routine has those of the catalog routine it was copied from,
+        or else the notes every catalog routine of its device shares (such as where never to use it)."""
+        if routine.owner is None:
+            return routine.notes
+        if routine.based_on in self.routines:
+            return self.routines[routine.based_on].notes
+        others = self.routines_of(routine.device_id)
+        if not others:
+            return ()
+        return tuple(note for note in others[0].notes if all(note in other.notes for other in others[1:]))
 
     def with_own(self, devices, routines, programs):
         """This catalog with one user's own devices, routines and plans added."""

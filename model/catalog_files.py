@@ -3,12 +3,14 @@ import re
 import tomllib
 from pathlib import Path
 
-from model.catalog import (AREAS, CADENCE_KINDS, CADENCE_LIMITS, MAX_REPS, MAX_STEP_SECONDS, OUTCOMES, OWN_PREFIX,
-                           PHASE_LIMITS, SIDES, Cadence, Catalog, CatalogError, Choice, Device, Gate, Option, Phase,
-                           Program, Question, Routine, Step)
+from model.catalog import (AREAS, CADENCE_KINDS, CADENCE_LIMITS, INFERENCE, MAX_REPS, MAX_STEP_SECONDS, OUTCOMES,
+                           OWN_PREFIX, PHASE_LIMITS, SIDES, SOURCE_KINDS, Cadence, Catalog, CatalogError, Choice, Device,
+                           Gate, Note, Option, Phase, Program, Question, Routine, Source, Step)
 
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# The app labels facts citing FaceReps' inference itself; a question's explanation never says so.
+OWN_LABEL = re.compile(r"facereps[’']? own caution", re.IGNORECASE)
 
 
 class _Reader:
@@ -77,10 +79,45 @@ class _Reader:
         return _Reader(f"{self.path(name)}[{label}]", table)
 
     def source(self, sources, name="source"):
-        key = self.text(name)
-        if key not in sources:
-            self.fail(name, f"names an unknown source {key!r}")
-        return key
+        """The one source of a field that names exactly one."""
+        first, more = self.cited(sources, name)
+        if more:
+            self.fail(name, "names one source, not a list")
+        return first
+
+    def cited(self, sources, name="source"):
+        """A fact's sources: `source = "key"` or `source = ["key", "other"]`, each in sources.toml.
+        Returns the main key and a tuple of the others."""
+        value = self.table.get(name)
+        if value is None or value == "" or value == []:
+            self.fail(name, "is required: name the source in sources.toml that says this")
+        keys = [value] if isinstance(value, str) else value
+        if not isinstance(keys, list) or not all(isinstance(key, str) and key.strip() for key in keys):
+            self.fail(name, "must be a source key or a list of source keys")
+        keys = [key.strip() for key in keys]
+        for key in keys:
+            if key not in sources:
+                self.fail(name, f"names an unknown source {key!r}")
+        if len(set(keys)) != len(keys):
+            self.fail(name, "names a source twice")
+        return keys[0], tuple(keys[1:])
+
+    def note(self, sources, name, index=None, value=None):
+        """A fact written as `{ text = "...", source = "..." }`."""
+        value = self.table.get(name) if index is None else value
+        where = self.path(name) if index is None else f"{self.path(name)}[{index}]"
+        if isinstance(value, str):
+            raise CatalogError(f'{where}: must be a table {{ text = "...", source = "..." }}: '
+                               "every note names its source")
+        n = _Reader(where, value)
+        source, more = n.cited(sources)
+        return Note(n.text("text"), source, more)
+
+    def notes(self, sources, name):
+        value = self.table.get(name, [])
+        if not isinstance(value, list):
+            self.fail(name, "must be a list of notes")
+        return tuple(self.note(sources, name, i, item) for i, item in enumerate(value))
 
 
 def _unique(items, where):
@@ -135,35 +172,58 @@ def _phase(r, sources, last):
     rollover = r.flag("rollover")
     if rollover and (last or cadence.kind != "per_week"):
         r.fail("rollover", "only an intensive phase with a per_week cadence (not the last phase) rolls over")
+    source, more = r.cited(sources)
     return Phase(r.text("name"), cadence, weeks, sessions, r.text("note", ""), r.flag("uncertain"),
-                 r.source(sources), rollover)
+                 source, rollover, more)
 
 
 def _question(r, sources):
     outcome = r.text("outcome")
     if outcome not in OUTCOMES:
         r.fail("outcome", f"unknown outcome {outcome!r} (known: {', '.join(OUTCOMES)})")
+    text = r.text("text")
+    if "explain" not in r.table:
+        r.fail("explain", f"is required: a {outcome} question says why, in plain words")
+    explain = r.text("explain")
+    if OWN_LABEL.search(explain):
+        r.fail("explain", "must not say \"FaceReps' own caution\": the app adds that label from the source's kind")
     areas = r.texts("areas")
     for area in areas:
         if area not in AREAS:
             r.fail("areas", f"unknown area {area!r}")
     if outcome == "skip_area" and not areas:
         r.fail("areas", "a skip_area question names the areas it skips")
+    if areas and outcome != "skip_area":
+        r.fail("areas", "only a skip_area question names areas")
+    if outcome == "wait" and "wait_days" not in r.table:
+        r.fail("wait_days", "a wait question says how many days to wait")
     wait = r.number("wait_days", default=0, high=365)
     if outcome == "wait" and not wait:
         r.fail("wait_days", "a wait question says how many days to wait")
-    return Question(r.text("id"), r.text("text"), outcome, r.text("explain"), r.source(sources),
-                    areas, wait)
+    if wait and outcome != "wait":
+        r.fail("wait_days", "only a wait question has wait_days")
+    source, more = r.cited(sources)
+    return Question(r.text("id"), text, outcome, explain, source, areas, wait, more)
 
 
-def _option(r):
+def _choice(c, sources):
+    source, more = c.cited(sources)
+    return Choice(c.text("value"), c.text("label"), c.number("min_gap_days", low=0, high=90), source, more)
+
+
+def _option(r, sources):
     kind = r.text("kind")
     if kind not in ("choice", "flag"):
         r.fail("kind", "must be 'choice' or 'flag'")
-    choices = tuple(Choice(c.text("value"), c.text("label"), c.number("min_gap_days", low=0, high=90))
-                    for i, t in enumerate(r.tables("choices", required=kind == "choice"))
-                    for c in [r.entry("choices", i, t)])
+    choices = tuple(_choice(r.entry("choices", i, t), sources)
+                    for i, t in enumerate(r.tables("choices", required=kind == "choice")))
     return Option(r.text("id"), r.text("label"), kind, r.text("hint", ""), choices)
+
+
+def _gate(g, sources):
+    source, more = g.cited(sources)
+    return Gate(g.text("id"), g.text("title"), g.text("instruction"), g.number("wait_days", default=0, high=30),
+                source, more)
 
 
 def _device(path, data, sources):
@@ -172,22 +232,41 @@ def _device(path, data, sources):
     questions = _unique(tuple(_question(r.entry("questions", i, t), sources)
                               for i, t in enumerate(r.tables("questions", required=True))),
                         f"{r.where}.questions")
-    options = _unique(tuple(_option(r.entry("options", i, t)) for i, t in enumerate(r.tables("options"))),
+    options = _unique(tuple(_option(r.entry("options", i, t), sources) for i, t in enumerate(r.tables("options"))),
                       f"{r.where}.options")
-    gates = _unique(tuple(Gate(g.text("id"), g.text("title"), g.text("instruction"),
-                               g.number("wait_days", default=0, high=30), g.source(sources))
-                          for i, t in enumerate(r.tables("gates")) for g in [r.entry("gates", i, t)]),
+    gates = _unique(tuple(_gate(r.entry("gates", i, t), sources) for i, t in enumerate(r.tables("gates"))),
                     f"{r.where}.gates")
-    return Device(device_id, r.text("name"), r.text("summary"), r.number("min_gap_hours", low=0, high=24 * 60),
-                  r.flag("gap_uncertain"), r.texts("excludes_same_day"), r.number("tool_uses", default=0),
-                  r.text("tool_note", ""), r.number("questions_version", low=1), questions, options, gates,
-                  r.texts("safety"), r.source(sources))
+    gap = r.number("min_gap_hours", low=0, high=24 * 60)
+    gap_source = r.source(sources, "gap_source") if gap or "gap_source" in r.table else ""
+    excludes = r.texts("excludes_same_day")
+    excludes_source = r.source(sources, "excludes_source") if excludes or "excludes_source" in r.table else ""
+    tool_uses = r.number("tool_uses", default=0)
+    if tool_uses and "tool_note" not in r.table:
+        r.fail("tool_note", "a device that counts tool uses says why, with its source")
+    tool_note = r.note(sources, "tool_note") if "tool_note" in r.table else ""
+    return Device(device_id, r.text("name"), r.text("summary"), gap, r.flag("gap_uncertain"), excludes, tool_uses,
+                  tool_note, r.number("questions_version", low=1), questions, options, gates,
+                  r.notes(sources, "safety"), r.source(sources), gap_source=gap_source,
+                  excludes_source=excludes_source)
 
 
 def _routine(r, device_id, sources):
     steps = _unique(tuple(_step(r.entry("steps", i, t)) for i, t in enumerate(r.tables("steps", required=True))),
                     f"{r.where}.steps")
-    return Routine(r.id(), device_id, r.text("name"), r.text("summary"), r.source(sources), steps)
+    source, more = r.cited(sources)
+    return Routine(r.id(), device_id, r.text("name"), r.text("summary"), source, steps,
+                   notes=r.notes(sources, "notes"), more_sources=more)
+
+
+def _shown_areas(path, device, routines):
+    """Every area a skip_area question names is an area some routine of the device has a step in:
+    otherwise the answer changes nothing and its explanation is never shown."""
+    used = {step.area for routine in routines.values() if routine.device_id == device.id for step in routine.steps}
+    for question in device.questions:
+        for area in question.areas:
+            if area not in used:
+                raise CatalogError(f"{path.name}: device.questions[{question.id}].areas: no step of any "
+                                   f"{device.id} routine is in area {area!r}, so skipping it changes nothing")
 
 
 def _program(r, device, routines, sources):
@@ -202,8 +281,9 @@ def _program(r, device, routines, sources):
         option = device.option(option_id)
         if option is None or not set(values) <= {c.value for c in option.choices}:
             r.fail("allowed", f"{option_id} names a choice the device does not offer")
+    source, more = r.cited(sources)
     return Program(r.id(), device.id, r.text("name"), r.text("summary"), routine_id,
-                   r.source(sources), phases, {k: tuple(v) for k, v in allowed.items()})
+                   source, phases, {k: tuple(v) for k, v in allowed.items()}, more_sources=more)
 
 
 def _read(path):
@@ -213,12 +293,33 @@ def _read(path):
         raise CatalogError(f"{path.name}: not valid TOML: {error}") from error
 
 
+def _source(key, table):
+    r = _Reader(f"sources.toml: {key}", table)
+    cite = r.text("cite")
+    if "kind" not in table:
+        r.fail("kind", f"is required: one of {', '.join(SOURCE_KINDS)}")
+    kind = r.text("kind")
+    if kind not in SOURCE_KINDS:
+        r.fail("kind", f"unknown kind {kind!r} (known: {', '.join(SOURCE_KINDS)})")
+    if kind == "inference" and key != INFERENCE:
+        r.fail("kind", f"'inference' is FaceReps' own reasoning: only {INFERENCE!r} has it")
+    if key == INFERENCE and kind != "inference":
+        r.fail("kind", f"{INFERENCE!r} is FaceReps' own reasoning: its kind is 'inference'")
+    return Source(key, cite, kind)
+
+
+def _sources(folder):
+    data = _read(folder / "sources.toml")
+    table = data.get("sources", {})
+    if not isinstance(table, dict) or not table:
+        raise CatalogError("sources.toml: sources: needs at least one [sources.<key>] table")
+    return {key: _source(key, value) for key, value in table.items()}
+
+
 def load_folder(folder) -> Catalog:
     """Load and validate every catalog file in `folder`."""
     folder = Path(folder)
-    sources_data = _read(folder / "sources.toml")
-    sources = {key: _Reader(f"sources.toml: {key}", value).text("cite")
-               for key, value in sources_data.get("sources", {}).items()}
+    sources = _sources(folder)
     devices, routines, programs, order = {}, {}, {}, {}
     files = sorted(p for p in folder.glob("*.toml") if p.name != "sources.toml")
     if not files:
@@ -241,9 +342,30 @@ def load_folder(folder) -> Catalog:
             if program.id in programs:
                 raise CatalogError(f"{path.name}: programs[{program.id}]: duplicate id {program.id!r}")
             programs[program.id] = program
+        _shown_areas(path, device, routines)
     for device in devices.values():
         for other in device.excludes_same_day:
             if other not in devices:
                 raise CatalogError(f"{device.id}: device.excludes_same_day names unknown device {other!r}")
     devices = {key: devices[key] for key in sorted(devices, key=lambda key: (order[key], key))}
     return Catalog(devices, routines, programs, sources)
+
+
+def cited_keys(loaded: Catalog) -> set:
+    """Every source key some fact of the catalog cites."""
+    keys = set()
+    for device in loaded.devices.values():
+        keys.update(loaded.device_source_keys(device))
+    for fact in [*loaded.routines.values(), *(n for r in loaded.routines.values() for n in r.notes),
+                 *loaded.programs.values(), *(p for program in loaded.programs.values() for p in program.phases)]:
+        keys.update(fact.sources)
+    return keys
+
+
+def check_folder(folder) -> Catalog:
+    """What `flask catalog check` runs: load_folder's validation, and no source that no fact cites."""
+    loaded = load_folder(folder)
+    unused = [key for key in loaded.sources if key not in cited_keys(loaded)]
+    if unused:
+        raise CatalogError(f"sources.toml: {unused[0]}: no fact cites this source (remove it or cite it)")
+    return loaded

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from model import store
 from model.catalog import Step
+from model import device_day
 from model.today import TickRefused, build_day, version_of
 
 
@@ -61,7 +62,7 @@ def start(db, catalog, user, day, today, routine_id, now) -> int:
     if card is None:
         raise TickRefused("That routine is not in your programs today.", 404)
     if not card.tickable:
-        raise TickRefused(f"Not today: {card.verdict.reason}.")
+        raise TickRefused(card.refusal.message if card.refusal else f"Not today: {card.verdict.reason}.")
     return store.start_guided(db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now,
                               version_of(card))
 
@@ -81,7 +82,22 @@ def _next_pending(player, marked):
     return next((step_id for step_id in ids[start:] + ids[:start] if step_id not in settled), None)
 
 
-def record(db, player: Player, step_id, outcome, now, client_id=None):
+def _guard(db, catalog, user, player):
+    """Before a session's first done step (or finishing it unbegun): the device rules that other plans
+    share, checked again inside the write (another tab may have done a session meanwhile)."""
+    if player.session.done:
+        return None
+    day = player.session.day
+    view = build_day(db, catalog, user, day, day, lookahead=False)
+    card = next((c for c in view.due + view.other if c.routine.id == player.session.routine_id), None)
+    if card is None:
+        return None
+    if card.refusal and not card.started:
+        raise TickRefused(card.refusal.message)
+    return device_day.guard(catalog, user.id, card, day, view.names)
+
+
+def record(db, catalog, user, player: Player, step_id, outcome, now, client_id=None):
     """The current step done or skipped: recorded at once (a done step is a Today tick).
 
     A repeat for a step already done or skipped changes nothing; any other step is out of order.
@@ -95,9 +111,11 @@ def record(db, player: Player, step_id, outcome, now, client_id=None):
             return  # a retried request: already counted once
         raise TickRefused("Out of order: that is not the current step.")
     next_step = _next_pending(player, step_id)
-    store.record_step(db, player.session, step_id, outcome, next_step, now, client_id)
+    # A first done step, or a last skip that finishes a session: either would make it a session done.
+    guard = _guard(db, catalog, user, player) if outcome == "done" or next_step is None else None
+    store.record_step(db, player.session, step_id, outcome, next_step, now, client_id, guard)
     if next_step is None:
-        store.finish_guided(db, player.session, now)  # nothing left to do: the session is complete
+        store.finish_guided(db, player.session, now, guard)  # nothing left to do: the session is complete
 
 
 def back(db, player: Player, now, client_id=None):
@@ -108,7 +126,7 @@ def back(db, player: Player, now, client_id=None):
         store.move_guided(db, player.session, player.session.step_ids[player.index - 1], now, client_id)
 
 
-def finish(db, player: Player, now):
+def finish(db, catalog, user, player: Player, now):
     """End the session; it counts as done. Finishing twice changes nothing."""
     if not player.finished:
-        store.finish_guided(db, player.session, now)
+        store.finish_guided(db, player.session, now, _guard(db, catalog, user, player))

@@ -233,3 +233,15 @@ def m007_create_own_routines_and_plans(db):
         ) WITHOUT ROWID""")
     # The version of an own routine a session ran (NULL for catalog routines).
     db.execute("ALTER TABLE sessions ADD COLUMN routine_version INTEGER")
+
+
+@migrations()
+def m008_create_tool_changes(db):
+    # The day a user started on a new tool (a fresh roller or head): its uses count from then.
+    db.execute("""
+        CREATE TABLE tool_changes (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            device_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (user_id, device_id, day)
+        ) WITHOUT ROWID""")

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from model import plans, screening, store
+from model import overlap, plans, screening, store
 from model.today import phase_snapshot
 
 MAX_START_AHEAD = timedelta(days=365)
@@ -84,6 +84,10 @@ def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
         problems["clinician_confirmed"] = "Confirm that you have checked with a clinician."
     if program.owner and (too_often := plans.spacing_problem(program, device, options)):
         problems["plan"] = too_often
+    running = overlap.running_on_device(db, catalog, user_id, program)
+    if running and form.get("existing") not in overlap.CHOICES:
+        problems["existing"] = (f"You already follow “{running[0][1].name}” on {device.name.lower()}: "
+                                "choose whether to switch to this one or to run both.")
     if problems:
         return outcome
     options["skip_areas"] = list(verdict.skip_areas)
@@ -92,6 +96,9 @@ def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
                                                    phases=phase_snapshot(program))
     if outcome.enrollment_id is None:
         problems["program"] = "You already follow this program."
+    elif running and form.get("existing") == "switch":
+        for enrollment, _ in running:  # stopped from the new start day; their days so far are kept
+            store.stop_enrollment(db, user_id, enrollment.id, start_day)
     return outcome
 
 

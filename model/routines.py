@@ -185,7 +185,7 @@ def copy(db, user_id, routine: Routine, now) -> str:
 
 
 def copy_name(routine: Routine) -> str:
-    """'Microcurrent lift' → 'My microcurrent lift'."""
+    """'Microcurrent toning routine' → 'My microcurrent toning routine'."""
     return f"My {routine.name[:1].lower()}{routine.name[1:]}"
 
 

@@ -2,21 +2,14 @@
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 
-from model import routines, schedule, store
+from model import device_day, routines, schedule, store
+from model.device_day import TickRefused, gap_for  # noqa: F401 (the names other modules use)
 
 BACKFILL_DAYS = 7
 VIEW_PAST_DAYS = 366
 VIEW_FUTURE_DAYS = 62
 SKIP_REASON = "skipped"
 HISTORY_WINDOW = 70  # days: covers a month, the longest spacing and every-N-days gap
-
-
-class TickRefused(Exception):
-    """A tick that would break a rule; the message says which, in plain words."""
-
-    def __init__(self, message, status=409):
-        super().__init__(message)
-        self.status = status
 
 
 def phase_rules(program) -> tuple:
@@ -30,16 +23,6 @@ def phase_rules(program) -> tuple:
 def phase_snapshot(program) -> list:
     """The phases as JSON-ready dicts, stored with each plan version."""
     return [asdict(rule) for rule in phase_rules(program)]
-
-
-def gap_for(device, options) -> int:
-    """Minimum days between sessions, with a chosen needle length's own spacing."""
-    override = None
-    for option in device.options:
-        chosen = next((c for c in option.choices if c.value == options.get(option.id)), None)
-        if chosen:
-            override = chosen.min_gap_days
-    return schedule.gap_days(device.min_gap_hours, override)
 
 
 def user_steps(routine, options) -> tuple:
@@ -60,6 +43,8 @@ class Card:
     verdict: schedule.Verdict
     next_day: date | None = None
     session_done: bool = False   # every step ticked, or a guided session finished
+    refusal: object = None       # a device rule a new session would break (device_rules.Refusal)
+    tool_used: int = 0           # sessions with the current tool, for a device with a use limit
 
     @property
     def ticked_count(self) -> int:
@@ -71,6 +56,8 @@ class Card:
 
     @property
     def tickable(self) -> bool:
+        if self.refusal and not self.started:
+            return False
         return self.verdict.state in ("due", "done", "rest") or (self.verdict.state == "excluded" and self.started)
 
     @property
@@ -85,6 +72,7 @@ class Day:
     due: list
     other: list
     gates: list          # (device, gate) still to do
+    names: dict = None   # routine id → the program or plan following it (for reasons naming it)
 
     @property
     def can_tick(self) -> bool:
@@ -154,16 +142,19 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
 
     `lookahead` finds the next due day of routines not due (a page shows it; a tick does not need it).
     """
-    enrollments = [e for e in store.enrollments_of(db, user.id)
-                   if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)]
+    every = store.enrollments_of(db, user.id)
+    enrollments = [e for e in every if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)]
     if not enrollments:
         return Day(day, today, [], [], [])
+    names = device_day.labels(catalog, every)
     plans, gates_done = plans_for(db, catalog, user, enrollments)
     since = min(history_start(plan, day) for plan in plans.values())
     by_routine, by_device = store.done_days(db, user.id, since, day)
     ticks = store.ticks_on(db, user.id, day)
     sessions = store.sessions_on(db, user.id, day)
     started_devices = {s.device_id for s in sessions.values() if s.started}
+    reach = max(gap_for(catalog.device_of(catalog.programs[e.program_id]), e.options) for e in enrollments)
+    uses = device_day.uses_around(db, catalog, user.id, day, reach, names)
     cards, gates = [], []
     for enrollment in enrollments:
         program = catalog.programs[enrollment.program_id]
@@ -178,8 +169,10 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
         card = Card(enrollment, program, device, routine, _steps_ran(db, user, routine, session, enrollment.options),
                     frozenset(step for r, step in ticks if r == routine.id), verdict,
                     session_done=bool(session and session.status == "done"))
-        if lookahead and verdict.state not in ("due", "done", "stopped", "finished"):
-            card.next_day = verdict.next_day or schedule.next_due_day(plan, history, day, user.week_start)
+        if verdict.state in ("due", "rest", "excluded") and not card.started:
+            _apply_device_rules(db, catalog, user, card, day, uses)
+        if lookahead and card.verdict.state not in ("due", "done", "stopped", "finished", "tool"):
+            card.next_day = card.verdict.next_day or schedule.next_due_day(plan, history, day, user.week_start)
         if plan.gated and verdict.state not in ("upcoming", "stopped", "finished"):
             gates += [(device, gate) for gate in device.gates
                       if (device.id, gate.id) not in gates_done and (device, gate) not in gates]
@@ -187,7 +180,18 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
     _settle_conflicts(catalog, cards, day)
     due = [c for c in cards if c.verdict.state in ("due", "done") or (c.started and c.tickable)]
     other = [c for c in cards if c not in due and c.verdict.state not in ("stopped",)]
-    return Day(day, today, due, other, gates)
+    return Day(day, today, due, other, gates, names)
+
+
+def _apply_device_rules(db, catalog, user, card, day, uses):
+    """A device rule shared with the user's other plans: a due card is no longer due, and says why;
+    a rest day's extra session is not offered."""
+    card.refusal = device_day.refusal_for(db, catalog, user.id, card, day, uses)
+    if card.refusal and card.verdict.state != "rest":
+        old = card.verdict
+        card.verdict = schedule.Verdict(card.refusal.kind, card.refusal.reason, phase=old.phase,
+                                        next_day=card.refusal.next_day, planned=old.planned,
+                                        done_in_week=old.done_in_week)
 
 
 def _steps_ran(db, user, routine, session, options) -> tuple:
@@ -234,25 +238,19 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
     if step is None:
         raise TickRefused("That step is not part of this routine.", 404)
     if done and not card.tickable:
-        raise TickRefused(f"Not on this day: {card.verdict.reason}.")
-    if done:
-        _check_later_spacing(db, user, card, day, today)
+        raise TickRefused(_not_on_this_day(card))
+    guard = device_day.guard(catalog, user.id, card, day, before.names) if done else None
     state = store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
-                           [s.id for s in card.steps], now, client_id, version_of(card))
+                           [s.id for s in card.steps], now, client_id, version_of(card), guard)
     card.session_done = state.status == "done"
     card.ticked = state.ticked  # as stored, with any tick another tab made meanwhile
     return before, card, step
 
 
-def _check_later_spacing(db, user, card, day, today):
-    """A back-filled session must keep its distance from sessions already logged after it."""
-    gap = gap_for(card.device, card.enrollment.options)
-    if gap <= 1 or card.started:
-        return
-    later = store.device_days_after(db, user.id, card.device.id, day, min(today, day + timedelta(days=gap - 1)))
-    if later:
-        raise TickRefused(f"Too close to your session on {later[0]:%A %-d %B}: "
-                          f"{card.device.name.lower()} needs {gap} days between sessions.")
+def _not_on_this_day(card) -> str:
+    if card.refusal:
+        return card.refusal.message
+    return f"Not on this day: {card.verdict.reason}."
 
 
 def skip(db, catalog, user, day: date, today: date, routine_id, undo=False):
@@ -282,4 +280,13 @@ def check_gate(db, catalog, user, device_id, gate_id, today):
     if device is None or not any(gate.id == gate_id for gate in device.gates):
         return False
     store.check_gate(db, user.id, device_id, gate_id, today)
+    return True
+
+
+def change_tool(db, catalog, user, device_id, today) -> bool:
+    """Record a new tool for a device with a use limit from today; False for any other device."""
+    device = catalog.devices.get(device_id)
+    if device is None or not device.tool_uses:
+        return False
+    store.change_tool(db, user.id, device_id, today)
     return True

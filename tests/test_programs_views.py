@@ -44,11 +44,11 @@ def test_program_page_shows_phases_session_spacing_and_sources(user, client):
     page = text_of(client.get("/programs/microcurrent-60-days"))
     assert "Intensive: 5 times a week, for 8 weeks" in page
     assert "Maintenance: 3 times a week, ongoing" in page
-    assert "One session: Microcurrent lift, 5 min" in page
+    assert "One session: Microcurrent toning routine, 5 min" in page
     assert "Left neck · 15 s · 3 × 5 s" in page
     assert "At most one session a day" in page and "check your device's manual" in page
     assert "Not on the same day as at-home microneedling" in page
-    assert "NuFACE device manual" in page
+    assert "NuFACE Mini user manual" in page
 
 
 def test_uncertain_figures_say_check_your_manual(user, client):
@@ -74,7 +74,7 @@ def test_all_no_starts_the_program(user, client, app, db):
     assert (enrollment.program_id, enrollment.start_day, enrollment.status) == ("microcurrent-60-days", TODAY, "active")
     assert enrollment.options == {"neck": True, "skip_areas": []}
     screening = store.latest_screening(db, 1, "microcurrent")
-    assert screening.questions_version == 1 and screening.answers["implant"] == "no"
+    assert screening.questions_version == 2 and screening.answers["implant"] == "no"
     assert "Active since" in text_of(client.get(response.headers["Location"]))
 
 
@@ -162,7 +162,7 @@ def test_several_programs_at_once(user, client, app, db):
     start(client, app)
     start(client, app, "led-red-intensive", "led_mask")
     page = text_of(client.get("/programs"))
-    assert "Your programs" in page and "60-day lift" in page and "Red light" in page
+    assert "Your programs" in page and "60-day toning plan" in page and "Red light" in page
 
 
 def test_pause_resume_and_stop(user, client, app, db, clock):
@@ -235,7 +235,7 @@ def new_questions(tmp_path):
     folder = tmp_path / "catalog"
     shutil.copytree(SHIPPED, folder)
     path = folder / "microcurrent.toml"
-    path.write_text(path.read_text().replace("questions_version = 1", "questions_version = 2"))
+    path.write_text(path.read_text().replace("questions_version = 2", "questions_version = 3"))
     return folder
 
 
@@ -248,7 +248,7 @@ def test_changed_questions_are_asked_again(user, client, app, make_app, new_ques
     saved = phone.post(f"{location}/screening", data=answers(updated, "microcurrent", yes=["jaw_tension"]))
     assert saved.status_code == 303
     assert "The safety questions have changed" not in text_of(phone.get(location))
-    assert store.latest_screening(db, 1, "microcurrent").questions_version == 2
+    assert store.latest_screening(db, 1, "microcurrent").questions_version == 3
     assert store.enrollments_of(db, 1)[0].options["skip_areas"] == ["jaw"]
 
 

@@ -115,7 +115,7 @@ def test_differences_name_what_the_copy_changed(app):
     steps = [Step(**(rules.asdict(s) | ({"seconds": 12, "cue_seconds": 4} if s.cue_seconds else {}))) for s in steps]
     mine = rules.Routine("my-1", source.device_id, "Mine", "", "", tuple(steps), owner=1, based_on=source.id)
     found = rules.differences(source, mine)
-    assert found[0] == "Renamed from “Microcurrent lift”."
+    assert found[0] == "Renamed from “Microcurrent toning routine”."
     assert found[1] == "Left out: Neck glides (left); Neck glides (right)."
     assert "Every glide step (6): 12 s instead of 15 s, a cue every 4 s instead of 5 s." in found
     steps[2] = Step(**(rules.asdict(steps[2]) | {"title": "Jaw", "seconds": 20}))
@@ -131,10 +131,10 @@ def test_differences_name_what_the_copy_changed(app):
 def test_customise_copies_the_routine_with_a_link_to_it(mine, client, db):
     assert re.fullmatch(r"/routines/my-[0-9a-f]{10}", mine)
     page = text_of(client.get(mine))
-    assert "My microcurrent lift" in page and "Based on “Microcurrent lift”" in page
+    assert "My microcurrent toning routine" in page and "Based on “Microcurrent toning routine”" in page
     assert "Still the same as the catalog's routine" in page
     assert [s["id"] for s in steps_of(db, mine)][:3] == ["cleanse", "gel-left", "neck-left"]
-    assert "My microcurrent lift" in text_of(client.get("/routines"))
+    assert "My microcurrent toning routine" in text_of(client.get("/routines"))
 
 
 def test_customise_is_offered_on_every_catalog_program(user, client):
@@ -157,7 +157,7 @@ def test_remove_move_retime_and_rename_show_what_differs(mine, client, db):
     ids = [s["id"] for s in steps_of(db, mine)]
     assert not NECK & set(ids) and ids.index("cheek-left") < ids.index("jaw-left")
     page = text_of(client.get(mine))
-    assert "Morning lift" in page and "Renamed from “Microcurrent lift”" in page
+    assert "Morning lift" in page and "Renamed from “Microcurrent toning routine”" in page
     assert "Left out: Neck glides (left); Neck glides (right)." in page
     assert "Every glide step (6): 12 s instead of 15 s, a cue every 4 s instead of 5 s." in page
     assert "Steps in a different order" in page
@@ -256,7 +256,7 @@ def test_bad_glide_length_and_name_are_refused(mine, client, db):
         assert response.status_code == 422 and message in text_of(response)
     response = client.post(f"{mine}/name", data={"name": " "})
     assert response.status_code == 422 and "Give the routine a name" in text_of(response)
-    assert steps_of(db, mine) == before and "My microcurrent lift" in text_of(client.get(mine))
+    assert steps_of(db, mine) == before and "My microcurrent toning routine" in text_of(client.get(mine))
 
 
 # A routine from scratch, for a device the catalog does not know ----------------------------------
@@ -330,7 +330,7 @@ def test_a_plan_for_a_catalog_routine(user, client, app):
 
 def test_own_routine_on_today_in_the_player_and_in_progress(following, client, db):
     today = text_of(client.get("/today"))
-    assert "My microcurrent lift" in today and "Neck glides" not in today and "12 s" in today
+    assert "My microcurrent toning routine" in today and "Neck glides" not in today and "12 s" in today
     session = client.post("/sessions", data={"day": TODAY.isoformat(), "routine": following.rsplit("/", 1)[1]})
     player = client.get(session.headers["Location"]).get_data(as_text=True)
     assert "Cleanse and dry" in player and "Neck glides" not in player
@@ -395,7 +395,7 @@ def test_another_users_routine_and_plan_are_404(following, app, db):
     ]:
         response = intruder.open(url, method=method, data=data)
         assert response.status_code == 404, (method, url, response.status_code)
-    assert "My microcurrent lift" not in text_of(intruder.get("/routines"))
+    assert "My microcurrent toning routine" not in text_of(intruder.get("/routines"))
     assert (steps_of(db, following), table_counts(db)) == before
 
 
@@ -427,7 +427,7 @@ def test_a_bad_plan_change_changes_nothing_and_catalog_programs_cannot_be_edited
 def test_the_calendar_feed_holds_own_routines(following, client, app):
     feed = app.test_client().get(feed_url(client))  # a calendar app has no session cookie
     events = Calendar.from_ical(feed.get_data()).walk("VEVENT")
-    assert len(events) == 28 and str(events[0]["SUMMARY"]) == "FaceReps: My microcurrent lift"
+    assert len(events) == 28 and str(events[0]["SUMMARY"]) == "FaceReps: My microcurrent toning routine"
 
 
 def test_the_neck_rule_and_screened_areas_still_apply_to_an_own_routine(mine, client, app):
@@ -488,7 +488,7 @@ def test_one_routine_follows_one_plan_at_a_time(user, client, app, db):
     assert start(client, app, "/programs/microcurrent-60-days/start").status_code == 303
     response = start(client, app, "/programs/microcurrent-clinic-series/start")
     assert response.status_code == 409
-    assert "You already follow “60-day lift, then maintenance”, which has the same routine" in text_of(response)
+    assert "You already follow “60-day toning plan”, which has the same routine" in text_of(response)
     own_plan = plan(client, "/routines/microcurrent-standard").headers["Location"]
     assert start(client, app, own_plan).status_code == 409
     assert db.execute("SELECT count(*) FROM enrollments").fetchone()[0] == 1

@@ -38,7 +38,7 @@ def test_fresh_user_sees_an_empty_today(user, client):
 
 def test_due_routine_shows_its_steps_and_why(enrolled):
     page = text_of(enrolled.get("/today"))
-    assert "Microcurrent lift" in page
+    assert "Microcurrent toning routine" in page
     assert "1st of 4 this week" in page and "Intensive · week 1 of 8" in page
     assert "Jawline glides Left jawline · 15 s · 3 × 5 s" in page
     assert "Neck glides" not in page  # the user did not say the manual allows the neck
@@ -159,7 +159,7 @@ def test_another_user_cannot_tick_your_routine(enrolled, app, db):
     assert tick(other, "jaw-left").status_code == 404
     assert tick(other, "cleanse", done="0").status_code == 404
     assert ticks(db) == [(DAY, ROUTINE, "cleanse")]
-    assert "Microcurrent lift" not in text_of(other.get("/today"))
+    assert "Microcurrent toning routine" not in text_of(other.get("/today"))
 
 
 def test_spacing_refuses_a_session_too_soon(user, client, app, db, clock):
@@ -186,7 +186,7 @@ def test_backfill_cannot_break_spacing_either(user, client, app, db, clock):
     for step in steps:
         tick(client, step, day="2026-11-26", routine="microneedling-roller-025")
     refused = tick(client, "disinfect", day="2026-11-25", routine="microneedling-roller-025", htmx=True)
-    assert refused.status_code == 409 and "Too close to your session on Thursday 26 November" in text_of(refused)
+    assert refused.status_code == 409 and "Too close to your session with Roller 0.25 mm, twice a week on Thursday 26 November" in text_of(refused)
 
 
 def test_patch_test_gate_comes_first(user, client, app):
@@ -209,7 +209,7 @@ def test_microneedling_day_excludes_microcurrent(user, client, app, clock):
     assert "At-home microneedling is planned today and does not mix" in page
     tick(client, "disinfect", routine="microneedling-roller-025")
     refused = tick(client, "cleanse", htmx=True)
-    assert refused.status_code == 409 and "not on the same day as at-home microneedling" in text_of(refused)
+    assert refused.status_code == 409 and "Started today with Roller 0.25 mm, twice a week: at-home microneedling and microcurrent toning never share a day" in text_of(refused)
 
 
 def test_paused_program_is_not_due(enrolled, db):

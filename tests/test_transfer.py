@@ -40,7 +40,8 @@ def rich(seeded, db):  # noqa: F811
     seeded.post(f"{routine}/steps/happy-cheeks/remove")
     start = seeded.post(f"{routine}/plan", data={"name": "Mine", "p1_kind": "per_week", "p1_per_week": "7",
                                                  "p1_length": "ongoing"}).headers["Location"]
-    seeded.post(start, data={"q_recent_procedure": "no", "q_jaw_pain": "no", "q_palsy": "no", "start_day": "2026-11-24"})
+    seeded.post(start, data={"q_recent_procedure": "no", "q_jaw_pain": "no", "q_palsy": "no", "start_day": "2026-11-24",
+                             "existing": "both"})
     seeded.post(f"/days/2026-11-24/routines/{routine.rsplit('/', 1)[1]}/steps/cheek-lifter", data={"done": "1"})
     seeded.post(f"{routine}/steps/brow-lift/remove")
     return seeded

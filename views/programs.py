@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from model import plans as plan_rules
 from model import programs as program_rules
-from model import store
+from model import overlap, store
 from views.web import catalog, get_db, now, see_other, user_today
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
@@ -43,18 +43,23 @@ def start(program_id):
     program, today = _program_or_404(program_id), user_today()
     if request.method == "GET":
         taken = program_rules.routine_taken(get_db(), catalog(), current_user.id, program)
-        return render_template("programs/start.html", program=program, catalog=catalog(), form={},
-                               problems={"program": taken} if taken else {}, start_day=today, today=today)
+        return _start_page(program, {}, {"program": taken} if taken else {}, None, today)
     outcome = program_rules.start(get_db(), catalog(), current_user.id, program, request.form, today, now())
     if outcome.blocked:
         return render_template("programs/blocked.html", program=program, verdict=outcome.verdict)
     if outcome.enrollment_id is None:
         status = 409 if "program" in outcome.problems else 422
-        return render_template("programs/start.html", program=program, catalog=catalog(), form=request.form,
-                               problems=outcome.problems, verdict=outcome.verdict,
-                               start_day=outcome.start_day or today, today=today), status
+        return _start_page(program, request.form, outcome.problems, outcome.verdict, outcome.start_day or today,
+                           status)
     flash(f"You started “{program.name}”.")
     return see_other(url_for("enrollments.show", enrollment_id=outcome.enrollment_id))
+
+
+def _start_page(program, form, problems, verdict, start_day, status=200):
+    today = user_today()
+    shared = overlap.overlap(get_db(), catalog(), current_user, program, max(start_day, today))
+    return render_template("programs/start.html", program=program, catalog=catalog(), form=form, problems=problems,
+                           verdict=verdict, start_day=start_day, today=today, overlap=shared), status
 
 
 @bp.route("/<program_id>/edit", methods=["GET", "POST"])

@@ -66,7 +66,8 @@ def record_step(session_id, step_id):
     if outcome not in ("done", "skip"):
         abort(422, "Say whether the step was done (outcome=done) or skipped (outcome=skip).")
     try:
-        guided.record(get_db(), _player_or_404(session_id), step_id, outcome, now(), client_id())
+        guided.record(get_db(), catalog(), current_user, _player_or_404(session_id), step_id, outcome, now(),
+                      client_id())
     except TickRefused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)
@@ -87,5 +88,8 @@ def back(session_id):
 @login_required
 def finish(session_id):
     """End the session and show the summary."""
-    guided.finish(get_db(), _player_or_404(session_id), now())
+    try:
+        guided.finish(get_db(), catalog(), current_user, _player_or_404(session_id), now())
+    except TickRefused as refused:
+        return _answer(session_id, refused)
     return _answer(session_id)

@@ -100,3 +100,14 @@ def check_gate(day, device_id, gate_id):
         abort(404)
     flash("Noted. Sessions start once the waiting time after the test is over.")
     return see_other(url_for("today.show"))
+
+
+@bp.post("/days/<day>/tools/<device_id>")
+@login_required
+def change_tool(day, device_id):
+    """A new tool (a fresh roller or head) from today: its use count starts again."""
+    day = _day_or_404(day)
+    if day != user_today() or not days.change_tool(get_db(), catalog(), me(), device_id, day):
+        abort(404)
+    flash("Noted: a new tool from today. FaceReps counts its uses from here.")
+    return see_other(url_for("today.show"))

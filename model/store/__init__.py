@@ -6,3 +6,4 @@ from model.store.sessions import *  # noqa: F401,F403
 from model.store.progress import *  # noqa: F401,F403
 from model.store.exports import *  # noqa: F401,F403
 from model.store.routines import *  # noqa: F401,F403
+from model.store.devices import *  # noqa: F401,F403

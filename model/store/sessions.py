@@ -70,14 +70,18 @@ def first_time(db, user_id, client_id, now) -> bool:
 
 
 def set_tick(db, user_id, day: date, routine_id, device_id, step_id, done: bool, counted_steps, now,
-             client_id=None, routine_version=None):
+             client_id=None, routine_version=None, guard=None):
     """Set one step's state (never a toggle) and bring the day's session up to date, atomically.
 
     `counted_steps` are the step ids the user does in this routine. A request replayed with the
-    same `client_id` changes nothing. Returns the SessionState.
+    same `client_id` changes nothing. `guard(db)`, called inside the write transaction before
+    anything is written, may raise to refuse the tick (rules that read what other requests wrote).
+    Returns the SessionState.
     """
     key = [user_id, day.isoformat(), routine_id]
     with immediate(db):
+        if guard:
+            guard(db)
         if first_time(db, user_id, client_id, now):
             _write_tick(db, key, step_id, done, now)
         ticked, status = _refresh_session(db, key, device_id, counted_steps, now, routine_version)
@@ -107,13 +111,6 @@ def done_days(db, user_id, since: date, until: date):
         by_routine[routine_id].append(parsed)
         by_device[device_id].add(parsed)
     return by_routine, {device: sorted(days) for device, days in by_device.items()}
-
-
-def device_days_after(db, user_id, device_id, day: date, until: date) -> list:
-    """Days after `day` (up to `until`) with a done session of the device."""
-    return [date.fromisoformat(row[0]) for row in db.execute(
-        "SELECT day FROM sessions WHERE user_id = ? AND device_id = ? AND status = 'done' AND day > ? AND day <= ? "
-        "ORDER BY day", [user_id, device_id, day.isoformat(), until.isoformat()])]
 
 
 def versions_of(db, user_id, enrollment_ids) -> dict:
@@ -216,10 +213,14 @@ def start_guided(db, user_id, day: date, routine_id, device_id, steps, now, rout
     return session_id
 
 
-def record_step(db, session: Guided, step_id, outcome, next_step, now, client_id=None):
-    """Record a step done (a tick, as on Today) or skipped, and move the player to `next_step`."""
+def record_step(db, session: Guided, step_id, outcome, next_step, now, client_id=None, guard=None):
+    """Record a step done (a tick, as on Today) or skipped, and move the player to `next_step`.
+
+    `guard(db)` runs first inside the write transaction, as for `set_tick`."""
     key = [session.user_id, session.day.isoformat(), session.routine_id]
     with immediate(db):
+        if guard:
+            guard(db)
         if not first_time(db, session.user_id, client_id, now):
             return
         skipped = [s for s in session.skipped if s != step_id]
@@ -238,10 +239,12 @@ def move_guided(db, session: Guided, step_id, now, client_id=None):
             db.execute("UPDATE sessions SET current_step = ? WHERE id = ? AND finished_at IS NULL", [step_id, session.id])
 
 
-def finish_guided(db, session: Guided, now):
-    """Mark the session finished (once): it then counts as done."""
+def finish_guided(db, session: Guided, now, guard=None):
+    """Mark the session finished (once): it then counts as done. `guard` as for `set_tick`."""
     key = [session.user_id, session.day.isoformat(), session.routine_id]
     with immediate(db):
+        if guard:
+            guard(db)
         db.execute("UPDATE sessions SET finished_at = ?, current_step = NULL WHERE id = ? AND finished_at IS NULL",
                    [now.isoformat(timespec="seconds"), session.id])
         _refresh_session(db, key, session.device_id, session.step_ids, now)

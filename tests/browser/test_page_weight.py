@@ -33,7 +33,7 @@ def test_first_visit_is_under_40_kb_in_6_requests_and_repeat_visits_come_from_th
     cold.add_cookies(phone.context.cookies())
     page = cold.new_page()
     count, wire, _ = visit(page, "/today")
-    expect(page.get_by_role("heading", name="Microcurrent lift")).to_be_visible()
+    expect(page.get_by_role("heading", name="Microcurrent toning routine")).to_be_visible()
     FIGURES["first"] = (count, wire)
     assert count <= 6, count
     assert wire <= 40 * 1024, wire

@@ -8,7 +8,7 @@ from tests.browser.conftest import assert_accessible, register, start_program
 
 pytestmark = pytest.mark.browser
 COUNT_IN = 3_000
-ROUTINE_MS = (60 + 30 + 15 * 3 + 30 + 15 * 3 + 60) * 1000  # microcurrent lift without the neck
+ROUTINE_MS = (60 + 30 + 15 * 3 + 30 + 15 * 3 + 60) * 1000  # microcurrent toning routine without the neck
 
 
 @pytest.fixture

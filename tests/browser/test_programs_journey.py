@@ -10,7 +10,7 @@ def test_a_pacemaker_blocks_microcurrent(signed_in):
     page = signed_in
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
     assert_accessible(page)
-    page.get_by_role("link", name="60-day lift, then maintenance").click()
+    page.get_by_role("link", name="60-day toning plan").click()
     assert page.get_by_role("heading", name="The plan").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Start this program").click()
@@ -32,7 +32,7 @@ def test_start_microcurrent_then_pause_and_resume(signed_in):
     page.get_by_label("My device's manual allows use on the neck").check()
     page.get_by_role("button", name="Start program").click()
     page.wait_for_url("**/enrollments/*")
-    assert page.get_by_text("You started “60-day lift, then maintenance”.").is_visible()
+    assert page.get_by_text("You started “60-day toning plan”.").is_visible()
     assert page.get_by_role("heading", name="Active since").is_visible()
     assert_accessible(page)
     page.get_by_text("Pause", exact=True).click()  # opens the disclosure

@@ -26,9 +26,9 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
     page = signed_in
     page.clock.install()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
-    page.get_by_role("link", name="60-day lift, then maintenance").click()
+    page.get_by_role("link", name="60-day toning plan").click()
     page.get_by_role("button", name="Customise this routine").click()
-    expect(page.get_by_role("heading", name="My microcurrent lift", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="My microcurrent toning routine", level=1)).to_be_visible()
     assert_accessible(page)
 
     # Drop the neck: one tap each, the list swaps in place and says what happened.
@@ -55,7 +55,7 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
     page.get_by_label("Seconds per glide").fill("4")
     page.get_by_role("button", name="Change every glide").click()
     expect(page.get_by_text("Every glide now lasts 4 s.")).to_be_visible()
-    differs = page.get_by_role("region", name="Based on “Microcurrent lift”")
+    differs = page.get_by_role("region", name="Based on “Microcurrent toning routine”")
     expect(differs).to_contain_text("Left out: Neck glides (left); Neck glides (right).")
     expect(differs).to_contain_text("Every glide step (6): 12 s instead of 15 s, a cue every 4 s instead of 5 s.")
     expect(differs).not_to_contain_text("different order")
@@ -69,7 +69,7 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
     expect(page.get_by_role("alert")).to_contain_text("A step lasts from 1 second to an hour")
     expect(page.get_by_label("Seconds", exact=True)).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
-    page.get_by_role("link", name="My microcurrent lift").click()
+    page.get_by_role("link", name="My microcurrent toning routine").click()
 
     # A plan of its own, starting from the catalog's, then the usual safety questions.
     page.get_by_role("link", name="Make a plan").click()
@@ -87,7 +87,7 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
 
     # Today, then the guided player with 4-second glides and no neck.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
-    card = page.get_by_role("region", name=re.compile("My microcurrent lift"))
+    card = page.get_by_role("region", name=re.compile("My microcurrent toning routine"))
     expect(card).to_contain_text("Jawline glides")
     expect(card).not_to_contain_text("Neck glides")
     shot(page, "today")
@@ -108,7 +108,7 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
     page.get_by_role("link", name="Back to Today").click()
     expect(page.locator("[id^=progress-my-]")).to_contain_text("Session done")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
-    review = page.get_by_role("region", name=re.compile("My microcurrent lift"))
+    review = page.get_by_role("region", name=re.compile("My microcurrent toning routine"))
     expect(review).to_contain_text("1 of")
     expect(review.locator(".day-mark.done")).to_have_count(1)
     shot(page, "progress")

@@ -38,7 +38,7 @@ def test_tick_three_reload_then_finish_the_routine(signed_in):
     assert "Session done" in page.locator("#progress-microcurrent-standard").inner_text()
     assert "1 of 1 routine done" in page.locator("#day-progress").inner_text()
     assert page.locator("#day-progress-bar").evaluate("bar => bar.value === bar.max")
-    assert "Microcurrent lift complete" in page.locator("#tick-status").inner_text()
+    assert "Microcurrent toning routine complete" in page.locator("#tick-status").inner_text()
     assert_accessible(page)
 
 

@@ -1,0 +1,106 @@
+"""A device type's own rules, held across every program, plan and routine a user has for it (pure).
+
+Spacing, same-day exclusions and the tool's use limit belong to the device, not to one enrollment:
+a second plan on the same device shares them. `refusal` says why a new session on a day would
+break one of them; `week_preview` plays a week forward to show which sessions two plans would give.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from model import schedule
+
+
+@dataclass(frozen=True)
+class Use:
+    """A session of some routine of a device on a day: done, or under way (steps ticked)."""
+    day: date
+    routine_id: str
+    device_id: str
+    label: str        # the program or plan (or routine) it belongs to, as the user knows it
+    done: bool
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: str         # spacing | excluded | tool
+    reason: str       # in words, naming the other program ("done today with ...")
+    next_day: date | None = None
+
+    @property
+    def message(self) -> str:
+        """The reason as a sentence, for a refused request."""
+        return f"{self.reason[:1].upper()}{self.reason[1:]}."
+
+
+def _when(day: date, other: date) -> str:
+    if other == day:
+        return "today"
+    return f"on {other:%A} {other.day} {other:%B}"
+
+
+def refusal(device, gap: int, uses, day: date, routine_id: str, conflicts=(), tool_uses_so_far=0):
+    """Why a new session of `routine_id` (a routine of `device`) on `day` would break a device rule.
+
+    `uses` are the sessions around `day` of this device and of the devices in `conflicts` (those
+    that never share a day with it). A session of the same routine on the same day is this one
+    and never refuses itself. None: nothing stands in the way.
+    """
+    name = device.name.lower()
+    for use in sorted(uses, key=lambda u: (u.day != day, abs((u.day - day).days))):
+        if use.device_id != device.id or (use.routine_id == routine_id and use.day == day):
+            continue
+        if use.day != day and not use.done:
+            continue
+        distance = abs((use.day - day).days)
+        if gap and distance < gap:
+            how = "done" if use.done else "started"
+            if gap == 1:
+                return Refusal("spacing", f"{how} today with {use.label}: at most one {name} session a day",
+                               day + timedelta(days=1))
+            return Refusal("spacing", f"too close to your session with {use.label} {_when(day, use.day)}: "
+                                      f"{name} needs {gap} days between sessions",
+                           use.day + timedelta(days=gap) if use.day < day else None)
+    conflict_names = {other.id: other.name.lower() for other in conflicts}
+    for use in uses:
+        if use.day == day and use.device_id in conflict_names:
+            return Refusal("excluded", f"{'done' if use.done else 'started'} today with {use.label}: "
+                                       f"{conflict_names[use.device_id]} and {name} never share a day",
+                           day + timedelta(days=1))
+    if device.tool_uses and tool_uses_so_far >= device.tool_uses:
+        return Refusal("tool", f"your {name} tool has been used {tool_uses_so_far} times: replace it "
+                               f"(or its head) before the next session")
+    return None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One enrollment to play forward: its scheduler plan and its routine's done days so far."""
+    label: str
+    routine_id: str
+    plan: schedule.Plan
+    routine_days: tuple
+
+
+def week_preview(planned, device_days, gap: int, first: date, last: date, week_start: int = 0):
+    """Day by day from `first` to `last`: which of `planned` would be done if every due session were.
+
+    The device's spacing is shared: once one plan has a session on a day, the others wait as
+    `refusal` would make them (without spacing, each plan may have its session the same day).
+    Returns [(day, [labels])].
+    """
+    routine_days = {p.routine_id: list(p.routine_days) for p in planned}
+    device_days = sorted(device_days)
+    out, day = [], first
+    while day <= last:
+        chosen = []
+        for p in planned:
+            if gap and any(abs((d - day).days) < gap for d in device_days):
+                break
+            history = schedule.History(tuple(routine_days[p.routine_id]), tuple(device_days))
+            if schedule.evaluate(p.plan, history, day, week_start).due:
+                routine_days[p.routine_id].append(day)
+                device_days = sorted({*device_days, day})
+                chosen.append(p.label)
+        out.append((day, chosen))
+        day += timedelta(days=1)
+    return out
