@@ -58,6 +58,20 @@ def routine_taken(db, catalog, user_id, program) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class EarlierAnswers:
+    answered_on: date
+    form: dict
+
+
+def earlier_answers(db, catalog, user_id, program) -> EarlierAnswers | None:
+    """The user's last answers to this device's questions (same version), to confirm instead of retype."""
+    device = catalog.device_of(program)
+    last = store.latest_screening(db, user_id, device.id) if device.questions else None
+    form = screening.carried_over(device, last)
+    return EarlierAnswers(last.answered_on, form) if form else None
+
+
 def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
     """Screen the user and, when cleared, start the program. Nothing is stored unless cleared."""
     device = catalog.device_of(program)
@@ -65,8 +79,7 @@ def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
         return StartOutcome(problems={"program": taken})
     problems = {}
     answers, missing = screening.read_answers(device, form)
-    if missing:
-        problems["q_" + missing[0]] = "Answer every question with yes or no."
+    problems.update(screening.unanswered(device, missing))
     options = read_options(device, program, form, problems)
     start_day = parse_day(form.get("start_day"), "start_day", problems, "the start day")
     verdict = screening.evaluate(device, answers, today)
@@ -107,8 +120,7 @@ def rescreen(db, catalog, user_id, enrollment, form, today, now) -> StartOutcome
     device = catalog.device_of(catalog.programs[enrollment.program_id])
     problems = {}
     answers, missing = screening.read_answers(device, form)
-    if missing:
-        problems["q_" + missing[0]] = "Answer every question with yes or no."
+    problems.update(screening.unanswered(device, missing))
     verdict = screening.evaluate(device, answers, today)
     outcome = StartOutcome(verdict=verdict, problems=problems)
     if missing:

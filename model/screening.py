@@ -28,6 +28,20 @@ def read_answers(device, form) -> tuple[dict, list]:
     return answers, missing
 
 
+def unanswered(device, missing) -> dict:
+    """A problem for every unanswered question, each naming it (the summary links to each one)."""
+    texts = {question.id: question.text for question in device.questions}
+    return {f"q_{question_id}": f"Answer yes or no: “{texts[question_id]}”" for question_id in missing}
+
+
+def carried_over(device, screening) -> dict:
+    """An earlier screening's answers as form values, when it answered this version of the questions."""
+    if not is_current(device, screening):
+        return {}
+    return {f"q_{question.id}": screening.answers[question.id] for question in device.questions
+            if screening.answers.get(question.id) in ("yes", "no")}
+
+
 def evaluate(device, answers: dict, today: date) -> Verdict:
     """What the answers mean: blocks, clinician checks, skipped areas and the earliest start day."""
     said_yes = [question for question in device.questions if answers.get(question.id) == "yes"]
@@ -43,3 +57,10 @@ def evaluate(device, answers: dict, today: date) -> Verdict:
 def is_current(device, screening) -> bool:
     """True when the stored screening answered this version of the device's questions."""
     return screening is not None and screening.questions_version == device.questions_version
+
+
+def said(device, screening):
+    """What the user's stored answers mean now (None without answers to this version of the questions)."""
+    if not is_current(device, screening):
+        return None
+    return evaluate(device, screening.answers, screening.answered_on)

@@ -2,7 +2,7 @@
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 
-from model import device_day, routines, schedule, store
+from model import device_day, routines, schedule, screening, store
 from model.device_day import TickRefused, gap_for  # noqa: F401 (the names other modules use)
 
 BACKFILL_DAYS = 7
@@ -45,6 +45,7 @@ class Card:
     session_done: bool = False   # every step ticked, or a guided session finished
     refusal: object = None       # a device rule a new session would break (device_rules.Refusal)
     tool_used: int = 0           # sessions with the current tool, for a device with a use limit
+    said: object = None          # what the safety answers mean (screening.Verdict), when they shape the card
 
     @property
     def ticked_count(self) -> int:
@@ -178,9 +179,21 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
                       if (device.id, gate.id) not in gates_done and (device, gate) not in gates]
         cards.append(card)
     _settle_conflicts(catalog, cards, day)
+    if lookahead:
+        _explain_answers(db, user, cards)
     due = [c for c in cards if c.verdict.state in ("due", "done") or (c.started and c.tickable)]
     other = [c for c in cards if c not in due and c.verdict.state not in ("stopped",)]
     return Day(day, today, due, other, gates, names)
+
+
+def _explain_answers(db, user, cards):
+    """Cards whose steps or start the safety answers changed say so (a left-out area, a wait)."""
+    found = {}
+    for card in cards:
+        if card.enrollment.options.get("skip_areas") or card.verdict.state == "upcoming":
+            if card.device.id not in found:
+                found[card.device.id] = screening.said(card.device, store.latest_screening(db, user.id, card.device.id))
+            card.said = found[card.device.id]
 
 
 def _apply_device_rules(db, catalog, user, card, day, uses):

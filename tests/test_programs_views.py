@@ -105,7 +105,10 @@ def test_skip_area_drops_those_steps(user, client, app, db):
     routine = app.extensions["catalog"].routines["microcurrent-standard"]
     kept = routine.steps_for(enrollment.options["skip_areas"], neck=enrollment.options["neck"])
     assert not any(step.area in ("jaw", "neck") for step in kept)
-    assert "Left out after your answers: jaw" in text_of(client.get(response.headers["Location"]))
+    explain = next(q.explain for q in app.extensions["catalog"].devices["microcurrent"].questions if q.id == "jaw_tension")
+    # The reason shows where it takes effect: the program's page and Today's card (issue 13.2).
+    assert f"Jawline steps left out: {explain}" in text_of(client.get(response.headers["Location"]))
+    assert f"Jawline steps left out: {explain}" in text_of(client.get("/today"))
 
 
 def test_wait_outcome_moves_the_earliest_start(user, client, app, db):
@@ -137,7 +140,7 @@ def test_unanswered_questions_get_a_422(user, client, app, db):
     del form["q_pregnancy"]
     response = client.post("/programs/microcurrent-60-days/start", data=form)
     assert response.status_code == 422
-    assert "Answer every question" in text_of(response)
+    assert "Answer yes or no:" in text_of(response)
     assert rows(db, "screenings") == 0
 
 

@@ -19,9 +19,10 @@ def _mine_or_404(enrollment_id):
 def _page(enrollment, status=200, problems=None, template="enrollments/show.html", **extra):
     program = catalog().programs[enrollment.program_id]
     device = catalog().device_of(program)
-    current = screening.is_current(device, store.latest_screening(get_db(), current_user.id, device.id))
+    latest = store.latest_screening(get_db(), current_user.id, device.id)
     return render_template(template, enrollment=enrollment, program=program, device=device,
-                           catalog=catalog(), today=user_today(), screening_current=current,
+                           catalog=catalog(), today=user_today(), screening_current=screening.is_current(device, latest),
+                           said=screening.said(device, latest), answered_on=latest.answered_on if latest else None,
                            problems=problems or {}, form=request.form, **extra), status
 
 

@@ -43,7 +43,9 @@ def start(program_id):
     program, today = _program_or_404(program_id), user_today()
     if request.method == "GET":
         taken = program_rules.routine_taken(get_db(), catalog(), current_user.id, program)
-        return _start_page(program, {}, {"program": taken} if taken else {}, None, today)
+        earlier = program_rules.earlier_answers(get_db(), catalog(), current_user.id, program)
+        return _start_page(program, earlier.form if earlier else {}, {"program": taken} if taken else {}, None,
+                           today, earlier=earlier)
     outcome = program_rules.start(get_db(), catalog(), current_user.id, program, request.form, today, now())
     if outcome.blocked:
         return render_template("programs/blocked.html", program=program, verdict=outcome.verdict)
@@ -55,11 +57,12 @@ def start(program_id):
     return see_other(url_for("enrollments.show", enrollment_id=outcome.enrollment_id))
 
 
-def _start_page(program, form, problems, verdict, start_day, status=200):
+def _start_page(program, form, problems, verdict, start_day, status=200, earlier=None):
     today = user_today()
     shared = overlap.overlap(get_db(), catalog(), current_user, program, max(start_day, today))
     return render_template("programs/start.html", program=program, catalog=catalog(), form=form, problems=problems,
-                           verdict=verdict, start_day=start_day, today=today, overlap=shared), status
+                           verdict=verdict, start_day=start_day, today=today, overlap=shared,
+                           earlier=earlier), status
 
 
 @bp.route("/<program_id>/edit", methods=["GET", "POST"])

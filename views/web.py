@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from model import db as database
 from model import own_catalog
+from model.catalog import AREAS
 from model.schedule import local_day
 
 
@@ -15,6 +16,7 @@ def init_app(app):
     app.add_template_filter(clock_time)
     app.add_template_filter(day_label)
     app.add_template_filter(sentence)
+    app.add_template_filter(area_name)
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["asset"] = asset
 
@@ -40,6 +42,11 @@ def clock_time(seconds: int) -> str:
 def sentence(text: str) -> str:
     """Upper-case the first letter only (Jinja's capitalize lowers the rest: 'thursday')."""
     return text[:1].upper() + text[1:]
+
+
+def area_name(area: str) -> str:
+    """'jaw' → 'Jawline': a catalog area as the user reads it."""
+    return AREAS.get(area, area)
 
 
 def day_label(day) -> str:
