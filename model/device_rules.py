@@ -104,3 +104,28 @@ def week_preview(planned, device_days, gap: int, first: date, last: date, week_s
         out.append((day, chosen))
         day += timedelta(days=1)
     return out
+
+
+def history_problem(catalog, sessions) -> str | None:
+    """Why a list of done sessions ({day, routine_id, device_id, status}) breaks a device's spacing or a
+    same-day exclusion (an imported history must keep the rules the app keeps), or None.
+
+    Spacing is the device's own (a needle length that asks for more was already kept by the app
+    that wrote the file)."""
+    days = {}
+    for row in sessions:
+        if row.get("status") == "done" and row.get("device_id") in catalog.devices:
+            days.setdefault(row["device_id"], []).append(date.fromisoformat(row["day"]))
+    for device_id, found in days.items():
+        device = catalog.devices[device_id]
+        gap = schedule.gap_days(device.min_gap_hours)
+        found.sort()
+        for first, second in zip(found, found[1:]):
+            if gap and (second - first).days < gap:
+                return (f"two {device.name.lower()} sessions on {first:%Y-%m-%d} and {second:%Y-%m-%d} are closer "
+                        f"than its spacing allows")
+        for other in catalog.same_day_conflicts(device_id):
+            shared = sorted(set(found) & set(days.get(other.id, ())))
+            if shared:
+                return f"{device.name.lower()} and {other.name.lower()} on the same day ({shared[0]:%Y-%m-%d})"
+    return None

@@ -6,7 +6,7 @@ import json
 import secrets
 import sqlite3
 
-from model import store
+from model import device_rules, store
 
 FORMAT = "facereps-export"
 VERSION = 2          # 2 added own routines, their versions and plans
@@ -55,6 +55,7 @@ def _parse(raw: bytes) -> dict:
         raise ImportError_("That file is not a FaceReps export.")
     if data.get("version") not in READABLE:
         raise ImportError_("That export comes from a FaceReps version this one cannot read.")
+    data.setdefault("tool_changes", [])  # files exported before tool changes were kept
     if data["version"] == 1:  # before own routines: none to import, sessions ran catalog routines
         for table in ("routines", "routine_versions", "plans"):
             data.setdefault(table, [])
@@ -68,9 +69,15 @@ def _parse(raw: bytes) -> dict:
     return data
 
 
-def import_json(db, user, raw: bytes, photo_folder):
+def import_json(db, catalog, user, raw: bytes, photo_folder):
     """Import an export into this (empty) account: everything or, on any problem, nothing."""
     data = _parse(raw)
+    try:
+        broken = device_rules.history_problem(catalog, data["sessions"])
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ImportError_("That export is incomplete or damaged (a session's day cannot be read).") from error
+    if broken:
+        raise ImportError_(f"That export breaks a device's safety rules ({broken}); nothing was imported.")
     if store.has_history(db, user.id):
         raise ImportError_("Import into a new, empty account: this one already has programs or history.")
     written = []

@@ -9,7 +9,7 @@ from tests.conftest import Auth, text_of
 from tests.test_progress_views import jpeg_with_gps, seeded, upload  # noqa: F401 (fixture)
 
 USER_TABLES = ["enrollments", "enrollment_versions", "pauses", "screenings", "sessions", "ticks", "gate_checks",
-               "checkins", "photos", "routines", "routine_versions", "plans"]
+               "checkins", "photos", "routines", "routine_versions", "plans", "tool_changes"]
 
 
 def exported(client):
@@ -52,7 +52,7 @@ def test_export_holds_every_kind_of_row(rich, db):
     assert data["format"] == "facereps-export" and data["version"] == 2
     assert len(data["routine_versions"]) == 2 and data["sessions"][-1]["routine_version"] == 1
     for table in USER_TABLES:
-        assert len(data[table]) == counts(db, 1)[table] > 0 or table == "gate_checks"
+        assert len(data[table]) == counts(db, 1)[table] > 0 or table in ("gate_checks", "tool_changes")
     assert data["photos"][0]["jpeg_base64"] and "filename" not in data["photos"][0]
     assert "password_hash" not in json.dumps(data) and "ana@example.com" not in json.dumps(data)
 
@@ -132,3 +132,25 @@ def test_an_export_from_before_own_routines_still_imports(seeded, app, db):  # n
     Auth(other).register(email="old@example.com", time_zone="UTC")
     assert import_file(other, json.dumps(data).encode()).status_code == 303
     assert counts(db, 2) == counts(db, 1)
+
+
+@pytest.mark.parametrize("second, message", [
+    ({"routine_id": "microcurrent-every-other-day-routine", "device_id": "microcurrent"},
+     "two microcurrent toning sessions on 2026-11-20 and 2026-11-20 are closer than its spacing allows"),
+    ({"routine_id": "microneedling-roller-025", "device_id": "microneedling"},
+     "microcurrent toning and at-home microneedling on the same day (2026-11-20)"),
+])
+def test_an_import_that_breaks_a_devices_rules_imports_nothing(seeded, app, db, second, message):  # noqa: F811
+    """Issue 13.1: an imported history keeps the device rules the app keeps."""
+    data = exported(seeded)
+    session = {"day": "2026-11-20", "routine_id": "microcurrent-standard", "device_id": "microcurrent",
+               "steps_total": 1, "steps_done": 1, "status": "done", "updated_at": "2026-11-20T10:00:00+00:00",
+               "started_at": None, "finished_at": None, "current_step": None, "skipped": None, "steps": None,
+               "routine_version": None}
+    data["sessions"] = [session, session | second]
+    other = app.test_client()
+    Auth(other).register(email="new@example.com", time_zone="UTC")
+    response = import_file(other, json.dumps(data).encode())
+    assert response.status_code == 422
+    assert f"That export breaks a device's safety rules ({message}); nothing was imported." in text_of(response)
+    assert counts(db, 2) == {table: 0 for table in USER_TABLES}

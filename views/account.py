@@ -93,7 +93,7 @@ def import_data():
         return render_template("account/import.html", problem=None)
     upload = request.files.get("file")
     try:
-        transfer.import_json(get_db(), current_user, upload.read() if upload else b"",
+        transfer.import_json(get_db(), catalog(), current_user, upload.read() if upload else b"",
                              current_app.config["PHOTO_DIR"])
     except transfer.ImportError_ as error:
         return render_template("account/import.html", problem=str(error)), 422

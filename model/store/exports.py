@@ -19,11 +19,13 @@ TABLES = {
     "routines": ("id", "device_id", "device_name", "based_on", "name", "version", "created_at", "updated_at"),
     "routine_versions": ("routine_id", "version", "steps", "created_at"),
     "plans": ("id", "routine_id", "name", "phases", "created_at"),
+    "tool_changes": ("device_id", "day"),
 }
 ORDER = {"enrollments": "id", "enrollment_versions": "enrollment_id, effective_day", "pauses": "enrollment_id, first_day",
          "screenings": "id", "sessions": "day, routine_id", "ticks": "day, routine_id, step_id",
          "gate_checks": "device_id, gate_id", "checkins": "week", "photos": "week, angle",
-         "routines": "created_at, id", "routine_versions": "routine_id, version", "plans": "created_at, id"}
+         "routines": "created_at, id", "routine_versions": "routine_id, version", "plans": "created_at, id",
+         "tool_changes": "device_id, day"}
 
 
 def rows_of_user(db, user_id) -> dict:
