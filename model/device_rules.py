@@ -81,19 +81,25 @@ class Planned:
     routine_days: tuple
 
 
-def week_preview(planned, device_days, gap: int, first: date, last: date, week_start: int = 0):
+def week_preview(planned, device_days, gap: int, first: date, last: date, week_start: int = 0, done=()):
     """Day by day from `first` to `last`: which of `planned` would be done if every due session were.
 
     The device's spacing is shared: once one plan has a session on a day, the others wait as
     `refusal` would make them (without spacing, each plan may have its session the same day).
+    `done` are (day, label) of sessions already done in those days; they stay as they are.
     Returns [(day, [labels])].
     """
     routine_days = {p.routine_id: list(p.routine_days) for p in planned}
     device_days = sorted(device_days)
+    already = {}
+    for d, label in done:
+        already.setdefault(d, []).append(f"{label} (done)")
     out, day = [], first
     while day <= last:
-        chosen = []
+        chosen = list(already.get(day, ()))
         for p in planned:
+            if chosen and gap:
+                break
             if gap and any(abs((d - day).days) < gap for d in device_days):
                 break
             history = schedule.History(tuple(routine_days[p.routine_id]), tuple(device_days))

@@ -48,7 +48,7 @@ def overlap(db, catalog, user, program, start_day: date) -> Overlap | None:
     last = schedule.week_start_of(first, user.week_start) + timedelta(days=6)
     plans, _ = plans_for(db, catalog, user, [e for e, _ in running])
     since = first - timedelta(days=70)
-    by_routine, by_device = store.done_days(db, user.id, since, first - timedelta(days=1))
+    by_routine, by_device = store.done_days(db, user.id, since, first)
     gap = max([gap_for(device, {})] + [gap_for(device, e.options) for e, _ in running])
     current = [device_rules.Planned(p.name, p.routine_id, plans[e.id], tuple(by_routine.get(p.routine_id, ())))
                for e, p in running]
@@ -57,6 +57,7 @@ def overlap(db, catalog, user, program, start_day: date) -> Overlap | None:
                              ready_on=ready_on, gated=gated)
     new = device_rules.Planned(program.name, program.routine_id, new_plan, ())
     past = tuple(by_device.get(device.id, ()))
+    done = [(d, p.label) for p in current for d in p.routine_days if first <= d <= last]
     return Overlap(device, tuple(running), tuple(first + timedelta(days=i) for i in range((last - first).days + 1)),
-                   tuple(device_rules.week_preview([new], past, gap, first, last, user.week_start)),
-                   tuple(device_rules.week_preview([*current, new], past, gap, first, last, user.week_start)))
+                   tuple(device_rules.week_preview([new], past, gap, first, last, user.week_start, done)),
+                   tuple(device_rules.week_preview([*current, new], past, gap, first, last, user.week_start, done)))

@@ -256,3 +256,17 @@ def test_no_two_sessions_break_the_devices_rules_whatever_order_ticks_arrive_in(
 def own_routine(app, routine_id):
     from model import own_catalog
     return own_catalog.with_own(_db(app), app.extensions["catalog"], _user(app)).routines[routine_id]
+
+
+def test_the_week_preview_keeps_a_session_already_done_today(user, client, app):
+    assert start_catalog(client, app).status_code == 303
+    for step_id in STEPS[CATALOG_ROUTINE]:
+        client.post(f"/days/{DAY}/routines/{CATALOG_ROUTINE}/steps/{step_id}", data={"done": "1"})
+    url = customise(client, CATALOG_ROUTINE)
+    location = plan(client, url, name="My toning", p1_per_week="3").headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    name = app.extensions["catalog"].programs["microcurrent-60-days"].name
+    switch, both = html.split('id="existing-both"')
+    assert f"<li>Tue 24: {name} (done)</li>" in switch and "<li>Tue 24: My toning</li>" not in switch
+    assert "<li>Wed 25: My toning</li>" in switch
+    assert f"<li>Tue 24: {name} (done)</li>" in both and f"<li>Wed 25: {name}</li>" in both
