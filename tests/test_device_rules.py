@@ -270,3 +270,15 @@ def test_the_week_preview_keeps_a_session_already_done_today(user, client, app):
     assert f"<li>Tue 24: {name} (done)</li>" in switch and "<li>Tue 24: My toning</li>" not in switch
     assert "<li>Wed 25: My toning</li>" in switch
     assert f"<li>Tue 24: {name} (done)</li>" in both and f"<li>Wed 25: {name}</li>" in both
+
+
+def test_an_offline_replay_is_refused_like_a_tick(two_plans, client, app):
+    """The outbox replays a tick made offline with its request id; it meets the same rule."""
+    for attempt in range(2):  # a replayed request is refused again, and nothing is written
+        replayed = client.post(f"/days/{DAY}/routines/{two_plans}/steps/cleanse",
+                               data={"done": "1", "client_id": "phone-1-7"},
+                               headers={"HX-Request": "true", "HX-Target": f"step-{two_plans}-cleanse"})
+        assert replayed.status_code == 409 and "at most one microcurrent toning session a day" in text_of(replayed)
+    db = _db(app)
+    assert db.execute("SELECT count(*) FROM ticks WHERE routine_id = ?", [two_plans]).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM client_requests").fetchone()[0] == 0
