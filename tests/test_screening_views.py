@@ -90,6 +90,7 @@ def test_clinician_confirmation_is_shown_only_with_a_clinician_yes(user, client,
     ("microneedling", "microneedling-roller-twice-weekly", "recent_treatment", "clinician", {"needle_length": "0.25"}),
     ("microneedling", "microneedling-roller-twice-weekly", "warts", "block", {"needle_length": "0.25"}),
     ("gua_sha", "gua-sha-weekly", "recent_procedure", "clinician", {}),
+    ("roller", "roller-most-days", "recent_procedure", "clinician", {}),
 ])
 def test_corrected_outcomes_reach_the_user(user, client, app, db, device_id, program_id, question_id, outcome, extra):
     q = question(app, device_id, question_id)
@@ -131,3 +132,18 @@ def test_every_microcurrent_routine_warns_off_the_eyes_and_temples(app):
     for routine in catalog.routines_of("microcurrent"):
         notes = " ".join(str(note) for note in catalog.notes_of(routine)).lower()
         assert "eye area" in notes and "temples" in notes
+
+
+@pytest.mark.parametrize("device_id, program_id", [("gua_sha", "gua-sha-weekly"), ("roller", "roller-most-days")])
+def test_a_cold_sore_waits_for_gua_sha_and_rollers(user, client, app, db, device_id, program_id):
+    q = question(app, device_id, "cold_sore")
+    assert q.outcome == "wait" and q.wait_days == 10
+    response = start(client, app, program_id, device_id, yes=["cold_sore"])
+    assert response.status_code == 422 and "start on 4 December 2026 or later" in text_of(response)
+    assert q.explain in text_of(response) and rows(db, "enrollments") == 0
+
+
+@pytest.mark.parametrize("routine_id", ["gua-sha-5min", "roller-2min"])
+def test_gua_sha_and_roller_routines_end_by_cleaning_the_tool(app, routine_id):
+    last = app.extensions["catalog"].routines[routine_id].steps[-1]
+    assert last.id == "clean-tool" and last.area == "tool"

@@ -54,3 +54,19 @@ def test_a_second_plan_on_the_device_offers_switch_or_both(signed_in):
     page.reload()
     assert "Started today with" in page.locator("main").inner_text()
     assert_accessible(page)
+
+
+PROGRAMS = ["microcurrent-60-days", "microneedling-roller-twice-weekly", "led-red-intensive", "led-blue-intensive",
+            "face-workout-daily", "gua-sha-weekly", "roller-most-days"]
+
+
+def test_every_start_page_passes_axe_with_every_answer_yes(signed_in):
+    """Each device's screening page, with every reason and the clinician box shown."""
+    page = signed_in
+    for program_id in PROGRAMS:
+        page.goto(f"/programs/{program_id}/start")
+        assert_accessible(page)
+        answer_all(page, "Yes")
+        for reason in page.locator(".if-yes").all():
+            expect(reason).to_be_visible()
+        assert_accessible(page)
