@@ -289,6 +289,8 @@ def _program(r, device, routines, sources):
 def _read(path):
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"{path.name}: not UTF-8 text (byte {error.start}): save it as UTF-8") from error
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{path.name}: not valid TOML: {error}") from error
 

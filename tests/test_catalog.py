@@ -171,6 +171,13 @@ def test_broken_files_name_file_entry_and_field(folder, old, new, message):
     assert message in broken(folder, old, new)
 
 
+def test_a_file_that_is_not_utf8_is_named(folder):
+    """Issue 14 (low): a catalog file in another encoding fails naming the file."""
+    (folder / "toy.toml").write_bytes(DEVICE.replace("Toy device", "Toy d\u00e9vice").encode("latin-1"))
+    with pytest.raises(catalog.CatalogError, match=r"toy.toml: not UTF-8 text \(byte \d+\): save it as UTF-8"):
+        catalog.load(folder)
+
+
 def test_duplicate_program_ids_across_files_are_refused(folder):
     (folder / "toy2.toml").write_text(DEVICE.replace('id = "toy"', 'id = "toy2"')
                                       .replace('id = "toy-routine"', 'id = "toy-routine-2"')
