@@ -281,3 +281,11 @@ def test_a_phase_named_like_its_rhythm_is_said_once(user, client, app, clock):
     Auth(client).login()
     why = re.search(r'class="muted routine-why">([^<]*)<', client.get("/today").get_data(as_text=True)).group(1)
     assert why.lower().count("every other day") == 2, why  # the program's name, then the rhythm, not a third time
+
+
+def test_a_step_id_is_one_escaped_path_segment_in_its_tick_url(enrolled, app):
+    """Issue 14: an id like '../../account/cues' (from an old import) cannot make a form post elsewhere."""
+    from views.web import path_part
+    assert path_part("../../../../account/cues") == "..%2F..%2F..%2F..%2Faccount%2Fcues"
+    html = enrolled.get("/today").get_data(as_text=True)
+    assert 'action="/days/2026-11-24/routines/microcurrent-standard/steps/cleanse"' in html

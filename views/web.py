@@ -1,5 +1,6 @@
 """Request plumbing shared by the views: the database connection, the user's day, htmx replies."""
 from datetime import timedelta
+from urllib.parse import quote
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -17,6 +18,7 @@ def init_app(app):
     app.add_template_filter(day_label)
     app.add_template_filter(sentence)
     app.add_template_filter(area_name)
+    app.add_template_filter(path_part)
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["asset"] = asset
 
@@ -42,6 +44,11 @@ def clock_time(seconds: int) -> str:
 def sentence(text: str) -> str:
     """Upper-case the first letter only (Jinja's capitalize lowers the rest: 'thursday')."""
     return text[:1].upper() + text[1:]
+
+
+def path_part(value: str) -> str:
+    """One URL path segment, every reserved character escaped ('/' too), as url_for would build it."""
+    return quote(str(value), safe="")
 
 
 def area_name(area: str) -> str:
