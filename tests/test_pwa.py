@@ -87,7 +87,7 @@ def test_calendar_feed_lists_due_sessions_with_an_alarm(user, client, app):
     events = calendar.walk("VEVENT")
     assert len(events) >= 10  # 5 a week for the four weeks ahead, minus rest days
     first = events[0]
-    assert str(first["SUMMARY"]) == "FaceReps: Microcurrent lift"
+    assert str(first["SUMMARY"]) == "FaceReps: Microcurrent toning routine"
     assert first.decoded("DTSTART").isoformat() == "2026-11-24T08:00:00+01:00"
     assert first.walk("VALARM")[0]["ACTION"] == "DISPLAY"
 
@@ -156,3 +156,67 @@ def test_text_is_sent_compressed(user, client):
     response = client.get("/today", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response.headers["Vary"]
+
+
+LOGIN_META = re.compile(r'<meta name="facereps-login" content="([^"]*)">')
+TICK = "/days/2026-11-24/routines/microcurrent-standard/steps/cleanse"
+
+
+def login_signal(client, path="/today"):
+    """What a page tells the phone about its login: (header, meta tag)."""
+    response = client.get(path)
+    meta = LOGIN_META.search(response.get_data(as_text=True))
+    return response.headers.get("X-FaceReps-Login"), meta.group(1) if meta else None
+
+
+def test_pages_say_which_login_they_are_for_without_giving_it_away(user, client, app, db):
+    header, meta = login_signal(client)
+    assert re.fullmatch(r"[0-9a-f]{32}", header) and meta == header
+    assert login_signal(client, "/account") == (header, header)  # the same for the whole login
+    token = db.execute("SELECT token FROM logins").fetchone()[0]
+    cookie = client.get_cookie("session").value
+    assert header not in token and token not in header and header not in cookie
+    for page in ("/today", "/account", "/progress"):
+        assert token not in client.get(page).get_data(as_text=True)
+
+    # The same person on another phone, or signed in again here: another login, another id.
+    other = app.test_client()
+    Auth(other).login()
+    assert login_signal(other)[0] not in (None, header)
+    Auth(client).logout()
+    assert login_signal(client, "/login") == ("none", "none")
+    Auth(client).login()
+    assert login_signal(client)[0] not in (None, header, "none")
+
+
+def test_the_offline_page_names_no_login(user, client):
+    # It is kept on the phone for whoever uses it next, so it cannot say whose phone it is.
+    assert login_signal(client, "/offline") == (None, None)
+    with client.get("/static/js/app.js") as script:
+        assert "X-FaceReps-Login" not in script.headers
+
+
+def test_a_change_kept_for_another_login_is_never_applied(user, client, app, db):
+    start(client, app)
+    first = login_signal(client)[0]
+    Auth(client).logout()
+    Auth(client).login()  # the phone's login changed: first's queued tick must not be applied now
+    current = login_signal(client)[0]
+    refused = client.post(TICK, data={"done": ["0", "1"], "client_id": "phone-1"},
+                          headers={"X-FaceReps-Login": first, "HX-Request": "true"})
+    assert refused.status_code == 403 and "another login" in refused.get_data(as_text=True)
+    assert db.execute("SELECT count(*) FROM ticks").fetchone()[0] == 0
+    applied = client.post(TICK, data={"done": ["0", "1"], "client_id": "phone-2"},
+                          headers={"X-FaceReps-Login": current})
+    assert applied.status_code == 303
+    assert db.execute("SELECT count(*) FROM ticks").fetchone()[0] == 1
+
+
+def test_a_change_kept_after_the_login_ended_asks_to_log_in(user, client, app, db):
+    start(client, app)
+    first = login_signal(client)[0]
+    Auth(client).logout()
+    response = client.post(TICK, data={"done": ["0", "1"], "client_id": "phone-1"},
+                           headers={"X-FaceReps-Login": first, "HX-Request": "true"})
+    assert response.status_code == 401 and response.headers["HX-Redirect"] == "/login"
+    assert db.execute("SELECT count(*) FROM ticks").fetchone()[0] == 0

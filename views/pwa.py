@@ -1,14 +1,24 @@
-"""The installable app: manifest, service worker, offline page, calendar feed and health check."""
+"""The installable app: manifest, service worker, offline page, calendar feed and health check.
+
+Also the login signal the service worker and the outbox go by: every page says which login it was
+made for (the `X-FaceReps-Login` header and the `facereps-login` meta tag), so what a phone keeps
+for offline use belongs to one login and is dropped when another login, or none, shows up.
+"""
 import hashlib
+import hmac
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, json, make_response, render_template, url_for
+from flask import (Blueprint, abort, current_app, json, make_response, render_template, request,
+                   url_for)
+from flask_login import current_user
 
 from model import calendar, own_catalog, store
 from model.schedule import local_day
 from views.web import catalog, get_db, now
 
 bp = Blueprint("pwa", __name__)
+LOGIN_HEADER = "X-FaceReps-Login"
+SIGNED_OUT = "none"  # the signal's value when no one is signed in (an id is hex, never this)
 SHELL_FILES = ["css/app.css", "js/app.js", "js/player.js", "vendor/htmx.min.js", "icons/icon-192.png"]
 
 
@@ -20,6 +30,57 @@ def static_version(app) -> str:
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()[:12]
+
+
+def login_id():
+    """An opaque id of this browser's login, SIGNED_OUT, or None when it cannot be told.
+
+    An HMAC of the login token under the app's secret key: the same for the whole login, different
+    for every other login (another user, or the same user signed in again), and no use to anyone
+    who sees it: it cannot be turned back into the token, and nothing accepts it as a credential.
+    """
+    if request.endpoint in (None, "static", "pwa.offline"):
+        return None  # the offline page is kept for whoever uses the phone next: it names no one
+    try:
+        token = current_user.login_token if current_user.is_authenticated else None
+    except Exception:  # the database is down (an error page): say nothing rather than "signed out"
+        return None
+    if not token:
+        return SIGNED_OUT
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, b"facereps-login-id\0" + token.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@bp.app_context_processor
+def login_signal_for_pages():
+    return {"login_id": login_id()}
+
+
+@bp.after_app_request
+def login_signal_header(response):
+    """Tell the service worker whose page this is (it keeps pages per login, see sw.js)."""
+    if request.endpoint not in (None, "static"):
+        signal = login_id()
+        if signal is not None:
+            response.headers[LOGIN_HEADER] = signal
+    return response
+
+
+@bp.before_app_request
+def refuse_another_logins_request():
+    """A change sent by a page (htmx) or replayed from the phone's outbox says which login made it:
+    never apply it for another login (the phone changed hands since, or that login ended)."""
+    claimed = request.headers.get(LOGIN_HEADER)
+    if claimed is None or request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    current = login_id()
+    if current in (None, SIGNED_OUT):
+        return None  # signed out: the view's login check answers (401 or the login page), nothing is applied
+    if not hmac.compare_digest(claimed.encode(), current.encode()):
+        return ("This was made by another login on this phone, so it was not applied. Reload the page.",
+                403, {"Content-Type": "text/plain; charset=utf-8"})
+    return None
 
 
 @bp.get("/manifest.webmanifest")

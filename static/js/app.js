@@ -1,10 +1,24 @@
 // The outbox: requests made while offline, kept in IndexedDB and replayed in order when the network
 // returns (by the page on `online` and on open, and by the service worker's Background Sync).
 // Each carries a client id, so the server applies it once however often it is replayed.
+// Each belongs to the login that made it (the page's `facereps-login` id): it is only ever sent for
+// that login, with the id in a header the server checks, and dropped once another login shows up.
 (function (global) {
   "use strict";
   var DB_NAME = "facereps";
   var STORE = "outbox";
+  var LOGIN_HEADER = "X-FaceReps-Login";
+  var SIGNED_OUT = "none";
+
+  // A login id: not SIGNED_OUT, not null (a page that cannot tell, like the offline page).
+  function isLogin(login) { return typeof login === "string" && login !== "" && login !== SIGNED_OUT; }
+
+  // The login this page was made for: its id, SIGNED_OUT, or null (no document, or no signal).
+  function pageLogin() {
+    if (typeof document === "undefined") return null;
+    var meta = document.querySelector('meta[name="facereps-login"]');
+    return meta ? meta.getAttribute("content") : null;
+  }
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -38,16 +52,46 @@
 
   var Outbox = {
     newId: newId,
+    login: pageLogin,
+    isLogin: isLogin,
+    LOGIN_HEADER: LOGIN_HEADER,
+    SIGNED_OUT: SIGNED_OUT,
     sent: 0,  // requests this page delivered, for the page to show (and tests to watch)
 
+    // Keep a request for the login of this page (a page no one is signed in to keeps nothing).
     add: function (item) {
+      item.login = pageLogin();
+      if (!isLogin(item.login)) return Promise.resolve();
       item.created = Date.now();
       return run("readwrite", function (store) { return store.add(item); });
     },
 
-    all: function () {
+    // Every kept request, whichever login made it.
+    everything: function () {
       return run("readonly", function (store) { return store.getAll(); }).then(function (items) {
         return items || [];
+      });
+    },
+
+    // The requests of `login` (by default this page's), oldest first.
+    all: function (login) {
+      if (arguments.length === 0) login = pageLogin();
+      return Outbox.everything().then(function (items) {
+        return isLogin(login) ? items.filter(function (item) { return item.login === login; }) : [];
+      });
+    },
+
+    // Drop every request another login made (SIGNED_OUT: all of them; null, unknown: none).
+    keepOnly: function (login) {
+      if (typeof login !== "string" || login === "") return Promise.resolve();
+      return run("readwrite", function (store) {
+        var cursor = store.openCursor();
+        cursor.onsuccess = function () {
+          if (!cursor.result) return;
+          if (cursor.result.value.login !== login) cursor.result.delete();
+          cursor.result.continue();
+        };
+        return null;
       });
     },
 
@@ -59,16 +103,22 @@
       return run("readwrite", function (store) { return store.delete(seq); });
     },
 
-    // Send every waiting request, oldest first; stop at the first network failure.
-    // Resolves with how many were sent; a 4xx answer is final, so that request is dropped too.
-    replay: function () {
+    // Send every waiting request of `login` (by default this page's), oldest first; stop at the first
+    // network failure. Resolves with how many were sent; a 4xx answer is final, so that request is
+    // dropped too (the server answers 403 to a request another login kept).
+    replay: function (login) {
+      if (arguments.length === 0) login = pageLogin();
+      if (!isLogin(login)) return Promise.resolve(0);
       if (replaying) return replaying;
       var sent = 0;
-      replaying = Outbox.all().then(function next(items) {
+      replaying = Outbox.all(login).then(function next(items) {
         if (!items.length) return sent;
         var item = items[0];
+        var headers = {};
+        Object.keys(item.headers || {}).forEach(function (name) { headers[name] = item.headers[name]; });
+        headers[LOGIN_HEADER] = item.login;
         return fetch(item.url, {
-          method: "POST", body: item.body, credentials: "same-origin", headers: item.headers || {}
+          method: "POST", body: item.body, credentials: "same-origin", headers: headers
         }).then(function (response) {
           if (response.status >= 500) throw new Error("server error " + response.status);
           sent += 1;
@@ -177,6 +227,10 @@
   }
 
   document.addEventListener("htmx:configRequest", function (event) {
+    // Say which login this page is for: a page left open after its login ended (someone else has
+    // signed in since) is refused rather than changing the other person's data.
+    var login = outbox.login();
+    if (outbox.isLogin(login)) event.detail.headers[outbox.LOGIN_HEADER] = login;
     var form = tickForm(event);
     if (!form) return;
     form.dataset.clientId = outbox.newId();
@@ -213,10 +267,33 @@
   });
 
   // --- the installed app --------------------------------------------------------------------
+  // The pages kept for offline use are in a cache named after their login ("facereps-pages-<id>").
+  function keepPagesOf(login) {
+    if (!window.caches) return Promise.resolve();
+    return window.caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (key) {
+        return (key === "facereps-pages" || key.indexOf("facereps-pages-") === 0) && key !== "facereps-pages-" + login;
+      }).map(function (key) { return window.caches.delete(key); }));
+    });
+  }
+
+  // What this phone keeps belongs to the login this page was made for: drop anything another login
+  // left (its session ended without Log out: expired, revoked, or someone else signed in). The
+  // service worker does the same for every page it fetches; this covers a page it did not see.
+  function keepOnlyThisLogin() {
+    var login = outbox.login();
+    if (!login) return Promise.resolve();  // the offline page cannot tell whose phone this is
+    if (login === outbox.SIGNED_OUT && navigator.clearAppBadge) navigator.clearAppBadge().catch(function () {});
+    return Promise.all([outbox.keepOnly(login), keepPagesOf(login)]);
+  }
+
   function forgetThisPhone() {
     // Just logged out: nothing personal stays on this phone.
     outbox.clear();
-    if (window.caches) window.caches.delete("facereps-pages");
+    keepPagesOf(outbox.SIGNED_OUT);
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("forget");
+    }
     if (navigator.clearAppBadge) navigator.clearAppBadge().catch(function () {});
   }
 
@@ -244,6 +321,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.htmx) init(document);
     startServiceWorker();
-    if (document.body.hasAttribute("data-forget-offline")) forgetThisPhone(); else sync();
+    if (document.body.hasAttribute("data-forget-offline")) forgetThisPhone();
+    else keepOnlyThisLogin().then(sync, sync);
   });
 })();

@@ -1,13 +1,75 @@
 // FaceReps service worker {{ version }}: the app shell from a versioned cache, pages network-first
 // with the last copy (or the offline page) as fallback, and the outbox replayed by Background Sync.
+//
+// A phone may be shared, and a login may end without Log out (expired, revoked by a password change
+// elsewhere, or someone else signs in). So only the pages that must work offline are kept, in a
+// cache named after the login they were made for (the server's X-FaceReps-Login header, an opaque
+// id), and whenever a page shows another login, or none, everything of the old one is dropped:
+// its pages and its outbox. Nothing else (Progress, Account, photos, downloads) is ever kept.
 "use strict";
 importScripts({{ outbox|tojson }});
 
 var VERSION = {{ version|tojson }};
 var SHELL = "facereps-shell-" + VERSION;
-var PAGES = "facereps-pages";
+var PAGES = "facereps-pages";  // + "-" + login id
+var LOGIN_HEADER = "X-FaceReps-Login";
+var SIGNED_OUT = "none";
 var PRECACHE = {{ precache|tojson }};
 var OFFLINE = {{ url_for("pwa.offline")|tojson }};
+// Today, a day, the guided player: the pages kept for offline use (the offline page is in the shell).
+var OFFLINE_PAGES = /^\/(today|days\/\d{4}-\d{2}-\d{2}|sessions\/\d+)$/;
+
+function isPageCache(key) { return key === PAGES || key.indexOf(PAGES + "-") === 0; }
+
+function pageCaches() {
+  return caches.keys().then(function (keys) { return keys.filter(isPageCache); });
+}
+
+// Keep only what belongs to `login` (SIGNED_OUT: nothing): its pages and its outbox requests.
+function keepOnly(login) {
+  return pageCaches().then(function (keys) {
+    return Promise.all(keys.filter(function (key) { return key !== PAGES + "-" + login; })
+      .map(function (key) { return caches.delete(key); }));
+  }).then(function () { return self.FaceOutbox.keepOnly(login); });
+}
+
+// The login whose pages are kept: the one page cache there is (none, or several: no one's).
+function keptLogin() {
+  return pageCaches().then(function (keys) {
+    return keys.length === 1 && keys[0] !== PAGES ? keys[0].slice(PAGES.length + 1) : null;
+  });
+}
+
+function keepable(url, response, login) {
+  return login !== SIGNED_OUT && response.status === 200 && response.type === "basic" && !response.redirected &&
+    OFFLINE_PAGES.test(url.pathname) &&
+    !/attachment/i.test(response.headers.get("Content-Disposition") || "") &&
+    (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
+}
+
+function fromNetwork(event, url) {
+  return fetch(event.request).then(function (response) {
+    var login = response.status === 401 ? SIGNED_OUT : response.headers.get(LOGIN_HEADER);
+    // No signal (a redirect, the offline page, an error page the server could not sign): keep as is.
+    if (!login) return response;
+    var tidy = keepOnly(login);
+    if (keepable(url, response, login)) {
+      var copy = response.clone();
+      var kept = tidy.then(function () { return caches.open(PAGES + "-" + login); })
+        .then(function (cache) { return cache.put(event.request, copy); }).catch(function () {});
+      try { event.waitUntil(kept); } catch (e) { /* the page is shown either way */ }
+    }
+    // The page shows once whatever another login left on the phone is gone.
+    return tidy.then(function () { return response; }, function () { return response; });
+  });
+}
+
+function fromPhone(event, url) {
+  return keptLogin().then(function (login) {
+    if (!login || !OFFLINE_PAGES.test(url.pathname)) return undefined;
+    return caches.open(PAGES + "-" + login).then(function (cache) { return cache.match(event.request); });
+  }).then(function (hit) { return hit || caches.match(OFFLINE); });
+}
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) {
@@ -16,10 +78,11 @@ self.addEventListener("install", function (event) {
 });
 
 self.addEventListener("activate", function (event) {
-  // A new version takes over at once and drops the old shell, so a deploy needs no clearing.
+  // A new version takes over at once and drops the old shell, so a deploy needs no clearing; the
+  // pages cache of earlier versions (one for every login) goes too.
   event.waitUntil(caches.keys().then(function (keys) {
     return Promise.all(keys.filter(function (key) {
-      return key.indexOf("facereps-shell-") === 0 && key !== SHELL;
+      return (key.indexOf("facereps-shell-") === 0 && key !== SHELL) || key === PAGES;
     }).map(function (key) { return caches.delete(key); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -33,25 +96,18 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).then(function (response) {
-      if (response.ok && !response.redirected) {
-        var copy = response.clone();
-        caches.open(PAGES).then(function (cache) { cache.put(request, copy); });
-      }
-      return response;
-    }).catch(function () {
-      return caches.open(PAGES).then(function (cache) { return cache.match(request); }).then(function (hit) {
-        return hit || caches.match(OFFLINE);
-      });
-    }));
+    event.respondWith(fromNetwork(event, url).catch(function () { return fromPhone(event, url); }));
   }
 });
 
 self.addEventListener("sync", function (event) {
-  if (event.tag === "facereps-outbox") event.waitUntil(self.FaceOutbox.replay());
+  // Only the requests of the login whose pages are kept; the others wait for a page to judge them.
+  if (event.tag === "facereps-outbox") {
+    event.waitUntil(keptLogin().then(function (login) { return login ? self.FaceOutbox.replay(login) : 0; }));
+  }
 });
 
 self.addEventListener("message", function (event) {
   // Sent by the page after logging out: nothing personal stays on the phone.
-  if (event.data === "forget") event.waitUntil(Promise.all([caches.delete(PAGES), self.FaceOutbox.clear()]));
+  if (event.data === "forget") event.waitUntil(keepOnly(SIGNED_OUT));
 });

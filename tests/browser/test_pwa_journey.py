@@ -24,6 +24,13 @@ def controlled(page):
     assert page.evaluate("navigator.serviceWorker.controller !== null")
 
 
+def kept_pages(page):
+    """The pages this phone keeps for offline use, as paths (whichever login's cache they are in)."""
+    return page.evaluate("""caches.keys().then(keys => Promise.all(keys.filter(key => key.startsWith('facereps-pages'))
+        .map(key => caches.open(key).then(cache => cache.keys()))))
+        .then(lists => lists.flat().map(request => new URL(request.url).pathname))""")
+
+
 def test_chromium_finds_the_app_installable(playwright, server, tmp_path):
     context = playwright.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
                                                             args=CHROMIUM_ARGS, base_url=server)
@@ -37,16 +44,24 @@ def test_chromium_finds_the_app_installable(playwright, server, tmp_path):
     context.close()
 
 
-def test_visited_pages_open_offline_and_others_show_the_offline_page(signed_in):
+def test_today_opens_offline_and_private_pages_show_the_offline_page(signed_in):
     page = signed_in
     start_microcurrent(page)
     controlled(page)
+    # Opened online, but personal pages that need not work offline are never kept on the phone.
+    page.goto("/progress")
+    page.goto("/account")
+    with page.expect_download():
+        page.get_by_role("link", name="Download all (JSON)").click()
+    page.goto("/today")
+    assert kept_pages(page) == ["/today"]
     page.allow_console_errors = True  # offline requests fail in the console, by design
     page.context.set_offline(True)
     page.reload()
-    expect(page.get_by_role("heading", name="Microcurrent lift")).to_be_visible()
-    page.goto("/progress")
-    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.get_by_role("heading", name="Microcurrent toning routine")).to_be_visible()
+    for path in ["/progress", "/account", "/account/export.json", "/programs"]:
+        page.goto(path)
+        expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     page.context.set_offline(False)
 
 
@@ -88,13 +103,13 @@ def test_logout_leaves_nothing_personal_on_the_phone(signed_in):
     controlled(page)
     page.goto("/account")
     page.evaluate("FaceOutbox.add({url: '/today', body: 'a tick made offline'})")
-    assert page.evaluate("caches.has('facereps-pages')")
+    assert kept_pages(page) == ["/today"] and len(page.evaluate("FaceOutbox.everything()")) == 1
     page.get_by_role("button", name="Log out of this device").click()
     page.wait_for_url("**/login")
     expect(page.get_by_text("You are logged out.")).to_be_visible()
     for _ in range(50):
-        if not page.evaluate("caches.has('facereps-pages')") and page.evaluate("FaceOutbox.all()") == []:
+        if kept_pages(page) == [] and page.evaluate("FaceOutbox.everything()") == []:
             break
         page.wait_for_timeout(100)
-    assert not page.evaluate("caches.has('facereps-pages')")
-    assert page.evaluate("FaceOutbox.all()") == []
+    assert kept_pages(page) == []
+    assert page.evaluate("FaceOutbox.everything()") == []
