@@ -7,10 +7,11 @@ from pathlib import Path
 from flask import Flask
 from flask_compress import Compress
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from model import catalog
 from views import register_blueprints
-from views import cli, errors, pwa, security, web
+from views import cli, errors, logging_filters, pwa, security, web
 from views.auth import limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent
@@ -24,9 +25,13 @@ def utc_now():
 def _dev_secret(path: Path) -> str:
     """A random secret kept in a git-ignored file, so development sessions survive restarts."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+                file.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass  # another process made it first
+    path.chmod(0o600)  # one made world-readable by an older version is narrowed too
     return path.read_text().strip()
 
 
@@ -35,13 +40,23 @@ def _config_from_env(production: bool) -> dict:
               "CATALOG_DIR": os.environ.get("FACEREPS_CATALOG", str(ROOT / "data" / "catalog"))}
     if os.environ.get("FACEREPS_SECRET_KEY"):
         config["SECRET_KEY"] = os.environ["FACEREPS_SECRET_KEY"]
+    if os.environ.get("RATELIMIT_STORAGE_URI"):  # e.g. redis://host:6379: counters shared by every worker
+        config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    hops = (os.environ.get("FACEREPS_PROXY_HOPS") or "0").strip()
+    if not hops.isascii() or not hops.isdigit():
+        raise RuntimeError(f"FACEREPS_PROXY_HOPS must be a number of proxies (0 or more), not {hops!r}.")
+    config["PROXY_HOPS"] = int(hops)
     if production:
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+        # __Host-: the browser keeps them only if Secure, Path=/ and without Domain (no subdomain can set them).
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+        config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
     return config
 
 
 def create_app(config=None):
     """Build a FaceReps app; `config` overrides the environment (tests pass their own)."""
+    os.umask(0o077)  # the database, photos, backups and the secret key: readable by this user only
     app = Flask(__name__)
     production = os.environ.get("FACEREPS_ENV") == "production"
     app.config.from_mapping(
@@ -60,7 +75,15 @@ def create_app(config=None):
         PHOTO_MAX_BYTES=10 * 1024 * 1024,
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Failed logins only (views/auth.py): one account from one address, one address overall, and
+        # past LOGIN_SLOW_AFTER failures at an account from anywhere, a wait (seconds, doubling) for an
+        # address that fails there again.
         LOGIN_LIMIT="5 per minute",
+        LOGIN_ADDRESS_LIMIT="30 per minute",
+        LOGIN_SLOW_AFTER=10,
+        LOGIN_SLOW_WINDOW=timedelta(minutes=15),
+        LOGIN_SLOW_MAX=30,
+        PROXY_HOPS=0,
         # Text is sent compressed by the app itself (a proxy in front may do it instead).
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
                             "application/json", "application/manifest+json", "image/svg+xml", "text/calendar",
@@ -79,6 +102,10 @@ def create_app(config=None):
 
     # A broken catalog stops start-up with an error naming file, entry and field.
     app.extensions["catalog"] = catalog.load(app.config["CATALOG_DIR"])
+    if app.config["PROXY_HOPS"]:
+        # Behind N reverse proxies: the client is the address the Nth proxy from here saw.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"])
+    logging_filters.install()
     Htmx(app)
     Compress(app)
     web.init_app(app)

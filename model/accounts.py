@@ -1,16 +1,21 @@
 """Account rules: who may register, how passwords are checked and hashed, valid settings."""
+import re
 import secrets
 from functools import lru_cache
-from pathlib import Path
 from zoneinfo import available_timezones
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 from model import photos, store
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
+# zxcvbn's score (0-4) a new password needs: 3 is "safely unguessable", about 10^10 guesses. It judges the
+# first PASSWORD_SCORED characters (its matching grows steeply with length; 72 take about half a second).
+PASSWORD_SCORE = 3
+PASSWORD_SCORED = 72
 EMAIL_MAX = 254
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAY_START_HOURS = range(0, 6)
@@ -23,13 +28,7 @@ CUE_LABELS = {"cue_beep": "A beep at every glide, a tone at every new step",
 
 # argon2id with the RFC 9106 "low memory" profile (t=3, m=64 MiB, p=4): above OWASP's floor.
 hasher = PasswordHasher()
-COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
-
-
-@lru_cache(maxsize=1)
-def common_passwords() -> frozenset:
-    return frozenset(line.strip().lower() for line in COMMON_PASSWORDS_FILE.read_text().splitlines()
-                     if line.strip() and not line.startswith("#"))
+REMINDER_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")  # ASCII digits only
 
 
 @lru_cache(maxsize=1)
@@ -52,14 +51,22 @@ def email_problem(email: str) -> str | None:
     return None
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str, user_inputs=()) -> str | None:
+    """Why `password` may not be used, or None: 8-256 characters and hard to guess by zxcvbn (its lists
+    of common passwords, words, names, dates, keyboard patterns, repeats; `user_inputs`, such as the
+    email, count as known words). No composition rules: a passphrase of a few random words passes."""
     if len(password) < PASSWORD_MIN:
         return f"Use at least {PASSWORD_MIN} characters."
     if len(password) > PASSWORD_MAX:
         return f"Use at most {PASSWORD_MAX} characters."
-    if password.lower() in common_passwords():
-        return "That password is one of the most common ones; choose another."
-    return None
+    inputs = [word for value in user_inputs if value for word in [value, *re.split(r"[@.+_-]", value)] if word]
+    result = zxcvbn(password[:PASSWORD_SCORED], user_inputs=["facereps", *inputs])
+    if result["score"] >= PASSWORD_SCORE:
+        return None
+    feedback = result["feedback"]  # e.g. "This is a very common password.", "Add another word or two. ..."
+    advice = [part for part in [feedback["warning"], *feedback["suggestions"][:1]] if part]
+    return " ".join(["That password is easy to guess.",
+                     *(advice or ["Add another word or two. Uncommon words are better."])])
 
 
 def time_zone_or_utc(raw: str) -> str:
@@ -87,7 +94,7 @@ def register(db, email, password, time_zone, now):
     """Create an account; return (user_id, problems)."""
     email = normalise_email(email)
     problems = {k: v for k, v in {"email": email_problem(email),
-                                  "password": password_problem(password)}.items() if v}
+                                  "password": password_problem(password, [email])}.items() if v}
     if problems:
         return None, problems
     try:
@@ -114,7 +121,7 @@ def change_password(db, user, current, new):
     """Set a new password after checking the current one; return problems."""
     if not password_matches(user.password_hash, current):
         return {"current_password": "That is not your current password."}
-    problem = password_problem(new)
+    problem = password_problem(new, [user.email])
     if problem:
         return {"new_password": problem}
     store.set_password(db, user.id, hash_password(new), keep_token=user.login_token)
@@ -157,20 +164,15 @@ def new_calendar_token() -> str:
 def update_reminder(db, user, raw):
     """Set the reminder time (HH:MM, 24-hour); return problems."""
     raw = (raw or "").strip()
-    try:
-        hour, minute = (int(part) for part in raw.split(":"))
-        valid = len(raw) == 5 and 0 <= hour < 24 and 0 <= minute < 60
-    except ValueError:
-        valid = False
-    if not valid:
+    if not REMINDER_TIME.fullmatch(raw):
         return {"reminder_time": "Enter a time like 07:30."}
     store.set_reminder_time(db, user.id, raw)
     return {}
 
 
 def _int_in(raw, allowed):
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
+    raw = str(raw).strip()
+    if not raw.isascii() or not raw.isdigit():  # int() takes other scripts' digits too ('٣' is 3)
         return None
+    value = int(raw)
     return value if value in allowed else None

@@ -13,7 +13,7 @@ BUSY_TIMEOUT_MS = 10_000
 
 def connect(path):
     """Open the database at `path` with the pragmas every connection needs."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    _private_file(path)
     # isolation_level=None: the driver never opens a transaction behind our back;
     # every write runs in an explicit one (see `immediate`).
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -25,6 +25,17 @@ def connect(path):
     db.execute("PRAGMA synchronous = NORMAL")
     db.write_gate = WriteGate(path)
     return db
+
+
+def _private_file(path):
+    """Create the file (and its folder) readable by this user only, whatever the umask; SQLite gives
+    the -wal and -shm files the database file's mode."""
+    path = Path(path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+    except FileExistsError:
+        pass  # an existing file keeps its mode
 
 
 class Database(sqlite_utils.Database):
@@ -128,7 +139,7 @@ def backup(source_path, target_path):
     target_path = Path(target_path)
     if target_path.exists():
         raise FileExistsError(f"{target_path} exists already; choose a new file.")
-    target_path.parent.mkdir(parents=True, exist_ok=True)
+    _private_file(target_path)
     source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
     target = sqlite3.connect(target_path)
     try:

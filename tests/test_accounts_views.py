@@ -1,5 +1,9 @@
 """Registering, logging in and out, settings, password change and account deletion."""
-from model import store
+import random
+
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from model import accounts, store
 from tests.conftest import PASSWORD, text_of
 
 
@@ -33,15 +37,34 @@ def test_register_stores_email_lowercased_and_unique(auth, client, db):
 
 def test_register_refuses_short_long_and_common_passwords(auth, db):
     for password, message in [("short", "at least 8"), ("x" * 257, "at most 256"),
-                              ("Password123", "most common")]:
+                              ("Password123", "easy to guess. This is a very common password."),
+                              ("sunshine1", "easy to guess. This is a very common password."),
+                              ("letmein123", "easy to guess. This is similar to a commonly used password."),
+                              ("qwertyuiop1", "easy to guess"), ("ana@example.com1", "easy to guess"),
+                              ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.')]:
         response = auth.register(password=password)
         assert response.status_code == 422
-        assert message in text_of(response)
+        assert message in text_of(response), password
     assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 0
 
 
 def test_register_accepts_a_128_character_password(auth):
-    assert auth.register(password="a" * 60 + "b" * 68).status_code == 303
+    password = ("tulip marble orbit canyon velvet lantern quarry pepper saddle harbor juniper cobalt "
+                "thimble pocket wren ribbon meadow kettle ant")
+    assert len(password) == 128
+    assert auth.register(password=password).status_code == 303
+
+
+def test_passphrases_of_four_random_words_are_accepted(auth):
+    words = [w for w in FREQUENCY_LISTS["english_wikipedia"][:5000] if w.isalpha() and 3 <= len(w) <= 8]
+    chooser = random.Random(2026)
+    phrases = []
+    while len(phrases) < 100:
+        phrase = " ".join(chooser.sample(words, 4))
+        if len(phrase) >= 20:
+            phrases.append(phrase)
+    assert [p for p in phrases if accounts.password_problem(p, ["ana@example.com"])] == []
+    assert auth.register(password=phrases[0]).status_code == 303
 
 
 def test_register_refuses_bad_emails_with_a_message(auth):
@@ -123,6 +146,21 @@ def test_settings_refuse_bad_values_and_keep_the_old_ones(user, client, db):
     assert store.user_by_email(db, "ana@example.com").time_zone == "Europe/Paris"
 
 
+def test_settings_take_ascii_digits_only(user, client, db):
+    response = client.post("/account/settings", data={"time_zone": "UTC", "day_start_hour": "٣", "week_start": "0"})
+    assert response.status_code == 422 and "from 0 to 5" in text_of(response)
+    assert store.user_by_email(db, "ana@example.com").time_zone == "Europe/Paris"
+
+
+def test_reminder_time_takes_ascii_digits_only(user, client, db):
+    for raw in ["٠٨:٠٠", "０８:００", "08:٣٠"]:  # Arabic-Indic, full-width, mixed
+        response = client.post("/account/reminder", data={"reminder_time": raw})
+        assert response.status_code == 422 and "like 07:30" in text_of(response), raw
+    assert store.user_by_email(db, "ana@example.com").reminder_time == "08:00"
+    assert client.post("/account/reminder", data={"reminder_time": "06:45"}).status_code == 303
+    assert store.user_by_email(db, "ana@example.com").reminder_time == "06:45"
+
+
 def test_today_is_the_users_local_day(user, client, clock):
     clock.set(2026, 11, 24, 23, 30)  # 00:30 on the 25th in Paris, before the 03:00 day start
     assert "Tuesday 24 November" in text_of(client.get("/today"))
@@ -136,7 +174,9 @@ def test_change_password_needs_the_current_one(user, client, auth):
     assert wrong.status_code == 422
     assert "not your current password" in text_of(wrong)
     weak = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "12345678"})
-    assert weak.status_code == 422
+    assert weak.status_code == 422 and "easy to guess" in text_of(weak)
+    mine = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "ana@example.com"})
+    assert mine.status_code == 422 and "easy to guess" in text_of(mine)  # the email counts as a known word
     ok = client.post("/account/password", data={"current_password": PASSWORD,
                                                 "new_password": "a brand new secret"})
     assert ok.status_code == 303

@@ -1,11 +1,20 @@
 """The security baseline, one behaviour per test."""
+import io
+import logging
 import re
+import stat
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
+from limits.errors import ConfigurationError
+from PIL import Image
+from werkzeug.serving import make_server
 
 from app import create_app
-from model import store
+from model import db as database
+from model import migrations, store
 from tests.conftest import PASSWORD, Auth, text_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -39,6 +48,80 @@ def test_production_refuses_to_start_without_a_secret(monkeypatch, tmp_path):
     monkeypatch.delenv("FACEREPS_SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="FACEREPS_SECRET_KEY"):
         create_app({"DATABASE": str(tmp_path / "x.db")})
+
+
+def test_production_cookies_use_the_host_prefix(monkeypatch, make_app):
+    monkeypatch.setenv("FACEREPS_ENV", "production")
+    monkeypatch.setenv("FACEREPS_SECRET_KEY", "from-the-environment")
+    client = make_app().test_client()
+    auth = Auth(client)
+    auth.register()
+    auth.logout()
+    cookies = auth.login(remember=True).headers.getlist("Set-Cookie")
+    for name in ("__Host-session", "__Host-remember_token"):
+        header = next(cookie for cookie in cookies if cookie.startswith(f"{name}="))
+        # What a browser demands of a __Host- cookie, or it drops it.
+        assert "; Secure" in header and "; Path=/" in header and "Domain=" not in header, header
+    assert client.get("/today").status_code == 200
+    deleted = next(c for c in auth.logout().headers.getlist("Set-Cookie") if c.startswith("__Host-remember_token="))
+    assert "; Secure" in deleted and "; Path=/" in deleted  # else the browser ignores the deletion
+    assert client.get_cookie("__Host-remember_token") is None
+
+
+def test_logout_deletes_the_remember_me_cookie_from_the_browser(user, auth, client):
+    auth.logout()
+    auth.login(remember=True)
+    assert client.get_cookie("remember_token") is not None
+    auth.logout()
+    assert client.get_cookie("remember_token") is None
+    assert client.get("/today").status_code == 303
+
+
+def _mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_new_database_secret_key_and_photos_are_private(monkeypatch, tmp_path, clock):
+    monkeypatch.delenv("FACEREPS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FACEREPS_ENV", raising=False)
+    folder = tmp_path / "data"
+    app = create_app({"DATABASE": str(folder / "facereps.db"), "TESTING": True, "CLOCK": clock,
+                      "RATELIMIT_ENABLED": False})  # no secret given: one is made in data/.secret_key
+    conn = database.connect(app.config["DATABASE"])  # what `flask db upgrade` does on a new machine
+    migrations.upgrade(conn)
+    conn.close()
+    client = app.test_client()
+    Auth(client).register()
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 150)).save(image, "JPEG")
+    image.seek(0)
+    assert client.post("/progress/weeks/2026-11-23/photos",
+                       data={"angle": "front", "photo": (image, "p.jpg")}).status_code == 303
+    photo_folder = folder / "photos"
+    assert _mode(folder) == 0o700 and _mode(photo_folder) == 0o700
+    for private in [folder / ".secret_key", folder / "facereps.db", folder / "facereps.db-wal",
+                    *photo_folder.rglob("*.*")]:
+        assert _mode(private) == 0o600, private
+    assert any(photo_folder.rglob("*.jpg"))
+
+
+def test_the_development_server_log_hides_calendar_secrets(user, app, client, caplog):
+    client.post("/account/calendar")
+    page = client.get("/account").get_data(as_text=True)
+    path, token = re.search(r'value="http://localhost(/calendar/([^"/]+)\.ics)"', page).groups()
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}") as response:
+                assert response.status == 200
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    assert token not in caplog.text
+    assert '"GET /calendar/[redacted].ics HTTP/1.1" 200' in caplog.text
 
 
 def test_session_lifetime_is_bounded(app):
@@ -142,6 +225,26 @@ def test_repeated_wrong_passwords_for_one_account_get_429(make_app):
     assert "Wait a minute" in text_of(limited)
     # Another account is not locked by someone guessing at the first one.
     assert auth.login(email="ben@example.com").status_code == 303
+    # Nor is the owner, signing in from another address.
+    owner = app.test_client()
+    assert owner.post("/login", data={"email": "ana@example.com", "password": PASSWORD},
+                      environ_base={"REMOTE_ADDR": "192.0.2.10"}).status_code == 303
+    assert owner.get("/today").status_code == 200
+
+
+def test_login_throttle_storage_comes_from_the_environment(monkeypatch, tmp_path):
+    # RATELIMIT_STORAGE_URI (e.g. redis://...) shares the counters between workers and machines.
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    assert create_app({"DATABASE": str(tmp_path / "x.db")}).config["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:1/0")
+    with pytest.raises(ConfigurationError, match="redis"):  # Flask-Limiter was handed that store
+        create_app({"DATABASE": str(tmp_path / "x.db")})
+
+
+def test_proxy_hops_must_be_a_number(monkeypatch, tmp_path):
+    monkeypatch.setenv("FACEREPS_PROXY_HOPS", "yes")
+    with pytest.raises(RuntimeError, match="FACEREPS_PROXY_HOPS"):
+        create_app({"DATABASE": str(tmp_path / "x.db")})
 
 
 def test_successful_logins_do_not_count_toward_the_limit(make_app):
