@@ -245,3 +245,60 @@ def m008_create_tool_changes(db):
             day TEXT NOT NULL,
             PRIMARY KEY (user_id, device_id, day)
         ) WITHOUT ROWID""")
+
+
+@migrations()
+def m009_add_account_recovery(db):
+    # Signed-in devices: what the browser said it was, where it came from, and when it was last seen.
+    for column in ["user_agent TEXT NOT NULL DEFAULT ''", "address TEXT NOT NULL DEFAULT ''", "last_seen_at TEXT"]:
+        db.execute(f"ALTER TABLE logins ADD COLUMN {column}")
+    # Password reset links: only the SHA-256 of the token is kept, so a copy of the database
+    # resets nobody's password. A link is used once (used_at) and expires.
+    db.execute("""
+        CREATE TABLE password_resets (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        )""")
+    db.execute("CREATE INDEX password_resets_user ON password_resets(user_id)")
+    db.execute("CREATE INDEX password_resets_expiry ON password_resets(expires_at)")
+    # Recovery codes (for servers without mail): SHA-256 of each random code, each used once.
+    db.execute("""
+        CREATE TABLE recovery_codes (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            code_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            used_at TEXT,
+            PRIMARY KEY (user_id, code_hash)
+        ) WITHOUT ROWID""")
+    # WebAuthn passkeys. user_handle is the random id the authenticator keeps for the account
+    # (the same for all of a user's passkeys); credential_id is base64url, as browsers send it.
+    db.execute("""
+        CREATE TABLE passkeys (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            credential_id TEXT NOT NULL UNIQUE,
+            public_key BLOB NOT NULL,
+            sign_count INTEGER NOT NULL DEFAULT 0 CHECK (sign_count >= 0),
+            transports TEXT NOT NULL DEFAULT '[]',
+            user_handle TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            last_used_at TEXT
+        )""")
+    db.execute("CREATE INDEX passkeys_user ON passkeys(user_id)")
+    # The security log, kept 90 days (pruned on write). A deleted user's rows go with the account;
+    # detail is JSON and never holds a secret.
+    db.execute("""
+        CREATE TABLE security_log (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            event TEXT NOT NULL,
+            address TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        )""")
+    db.execute("CREATE INDEX security_log_user ON security_log(user_id, created_at)")
+    db.execute("CREATE INDEX security_log_created ON security_log(created_at)")

@@ -22,7 +22,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from model import accounts, store
+from model import accounts, security_log, store
 from views.security import safe_next
 from views.web import get_db, now, see_other
 
@@ -161,9 +161,11 @@ def login():
                                  request.form.get("password", ""))
     if user is None:
         _note_failure()
+        security_log.sign_in_failed(get_db(), request.form.get("email", ""), request.remote_addr, now())
         return render_template("auth/login.html", next_url=next_url, failed=True,
                                form=request.form), 401
     _start_session(user.id, remember=request.form.get("remember") == "on")
+    security_log.record(get_db(), "sign_in", user.id, request.remote_addr, now(), method="password")
     return see_other(next_url)
 
 
@@ -171,6 +173,7 @@ def login():
 @login_required
 def logout():
     """Sign this browser out and revoke its login, so a copied cookie stops working."""
+    security_log.record(get_db(), "sign_out", current_user.id, request.remote_addr, now())
     store.delete_login(get_db(), current_user.login_token)
     logout_user()
     session.clear()

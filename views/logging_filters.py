@@ -1,5 +1,6 @@
-"""Keep secrets out of the logs: a calendar feed's URL is its only key, so access logs show
-/calendar/[redacted].ics instead (gunicorn's access log, the development server's request log)."""
+"""Keep secrets out of the logs: a calendar feed's URL is its only key, and a password reset link
+carries its token, so access logs show /calendar/[redacted].ics and /password/reset/[redacted]
+instead (gunicorn's access log, the development server's request log)."""
 import logging
 import re
 
@@ -7,10 +8,12 @@ from gunicorn.glogging import Logger
 
 CALENDAR_URL = re.compile(r"/calendar/[^/?#\s\"]+?\.ics")
 REDACTED = "/calendar/[redacted].ics"
+RESET_URL = re.compile(r"/password/reset/[^/?#\s\"]+")
+RESET_REDACTED = "/password/reset/[redacted]"
 
 
 def redact(text: str) -> str:
-    return CALENDAR_URL.sub(REDACTED, text)
+    return RESET_URL.sub(RESET_REDACTED, CALENDAR_URL.sub(REDACTED, text))
 
 
 class RedactSecrets(logging.Filter):

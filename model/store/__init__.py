@@ -7,3 +7,7 @@ from model.store.progress import *  # noqa: F401,F403
 from model.store.exports import *  # noqa: F401,F403
 from model.store.routines import *  # noqa: F401,F403
 from model.store.devices import *  # noqa: F401,F403
+from model.store.logins import *  # noqa: F401,F403
+from model.store.recovery import *  # noqa: F401,F403
+from model.store.passkeys import *  # noqa: F401,F403
+from model.store.security_log import *  # noqa: F401,F403
