@@ -1,4 +1,5 @@
-"""Progress photos: re-encoded with Pillow (orientation kept, EXIF and location dropped), size-limited."""
+"""Progress photos: re-encoded with Pillow (orientation kept, EXIF, XMP, comments and location dropped),
+size-limited, within a per-user quota."""
 import secrets
 import warnings
 from io import BytesIO
@@ -13,14 +14,41 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000      # a 40-megapixel photo; more is refused as a possible decompression bomb
 LONGEST_SIDE = 1600
 FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+QUOTA_BYTES = 100 * 1024 * 1024   # per user: about two years of weekly photos at three angles
 
 
 class PhotoError(ValueError):
-    """The upload is not a photo we keep; the message says why."""
+    """The upload is not a photo we keep; the message says why, `status` is the HTTP answer."""
+
+    def __init__(self, message, status=422):
+        super().__init__(message)
+        self.status = status
 
 
-def reencode(data: bytes, max_bytes: int = MAX_BYTES) -> tuple:
-    """(jpeg bytes, width, height) of a clean copy: no metadata survives, only pixels."""
+def _megabytes(size) -> str:
+    return f"{size / (1024 * 1024):.3g} MB"
+
+
+def dimensions(data: bytes) -> tuple:
+    """(width, height) from the image's header alone (cheap: no pixel is decoded)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as probe:
+                if probe.format not in FORMATS:
+                    raise PhotoError("Upload a JPEG, PNG or WebP photo.")
+                return probe.width, probe.height
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+            OSError, SyntaxError, ValueError) as error:
+        raise PhotoError("That file is not a photo we can read (JPEG, PNG or WebP).") from error
+
+
+def reencode(data: bytes, max_bytes: int = MAX_BYTES, max_side: int | None = None) -> tuple:
+    """(jpeg bytes, width, height) of a clean copy: no metadata survives, only pixels.
+
+    `max_side` refuses an image with a longer side (imports: the app stores nothing larger)."""
     if len(data) > max_bytes:
         raise PhotoError(f"That photo is larger than {max_bytes / (1024 * 1024):.2g} MB.")
     if not data:
@@ -33,10 +61,13 @@ def reencode(data: bytes, max_bytes: int = MAX_BYTES) -> tuple:
                     raise PhotoError("Upload a JPEG, PNG or WebP photo.")
                 if probe.width * probe.height > MAX_PIXELS:
                     raise PhotoError("That image has too many pixels.")
+                if max_side and max(probe.width, probe.height) > max_side:
+                    raise PhotoError(f"That image is larger than {max_side} pixels on a side.")
                 probe.verify()
             with Image.open(BytesIO(data)) as image:
                 image = ImageOps.exif_transpose(image).convert("RGB")
                 image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
+                image.info.clear()   # Pillow would carry a comment, XMP (which can hold a location) over
                 out = BytesIO()
                 image.save(out, "JPEG", quality=85, optimize=True)
                 return out.getvalue(), image.width, image.height
@@ -47,16 +78,56 @@ def reencode(data: bytes, max_bytes: int = MAX_BYTES) -> tuple:
         raise PhotoError("That file is not a photo we can read (JPEG, PNG or WebP).") from error
 
 
-def save(db, folder: Path, user_id, week, angle, data: bytes, now, max_bytes: int = MAX_BYTES):
+def write_file(path: Path, data: bytes):
+    """Write a file whole or not at all: through `<name>.part`, removed if writing fails (a full disk)."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.rename(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def used_bytes(db, folder: Path, user_id) -> int:
+    """The bytes the user's photo files take."""
+    total = 0
+    for name in store.photo_files_of(db, user_id):
+        try:
+            total += (folder / name).stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def _check_quota(db, folder, user_id, week, angle, new_size, quota):
+    replaced = next((p.filename for p in store.photos_of_week(db, user_id, week) if p.angle == angle), None)
+    used = used_bytes(db, folder, user_id)
+    if replaced:
+        try:
+            used -= (folder / replaced).stat().st_size
+        except OSError:
+            pass
+    if used + new_size > quota:
+        raise PhotoError(f"Your photos take {_megabytes(used)} of the {_megabytes(quota)} FaceReps keeps for one "
+                         "account, so this one was not saved. You can still replace a week's photo at an angle "
+                         "you already have.", 413)
+
+
+def save(db, folder: Path, user_id, week, angle, data: bytes, now, max_bytes: int = MAX_BYTES, quota=QUOTA_BYTES):
     """Re-encode and store a week's photo at an angle (replacing an earlier one)."""
     if angle not in ANGLES:
         raise PhotoError("Choose front, left or right.")
     jpeg, width, height = reencode(data, max_bytes)
+    if quota is not None:
+        _check_quota(db, folder, user_id, week, angle, len(jpeg), quota)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.jpg"
-    partial = folder / (name + ".part")
-    partial.write_bytes(jpeg)
-    partial.rename(folder / name)
+    try:
+        write_file(folder / name, jpeg)
+    except OSError as error:
+        raise PhotoError("The photo could not be saved (the server is short of space). Try again later.",
+                         507) from error
     try:
         replaced = store.save_photo(db, user_id, week, angle, name, width, height, now)
     except Exception:

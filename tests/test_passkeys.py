@@ -15,7 +15,7 @@ from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from model import passkeys, store
 from tests.conftest import PASSWORD, Auth, text_of
 
-ACCOUNT = "/account/security"  # → "/account" once views/account.py passes `security=`
+ACCOUNT = "/account"
 ORIGIN = "http://localhost"    # the Flask test client's host
 
 

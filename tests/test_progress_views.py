@@ -1,9 +1,11 @@
 """The weekly review through the Flask client: figures on a seeded history, check-ins, photos."""
+import errno
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from model import store
 from tests.conftest import Auth, text_of
@@ -18,8 +20,7 @@ def do_session(client, day):
         assert client.post(f"/days/{day}/routines/{ROUTINE}/steps/{step}", data={"done": ["0", "1"]}).status_code == 303
 
 
-@pytest.fixture
-def seeded(user, client, app, clock):
+def seed(client, app, clock):
     """Daily face workout from Monday 16 November; done Mon to Thu, then nothing until today (Tue 24)."""
     clock.set(2026, 11, 16, 12, 0)
     start(client, app, "face-workout-daily", "face_workout", start_day="2026-11-16")
@@ -28,6 +29,12 @@ def seeded(user, client, app, clock):
         do_session(client, (date(2026, 11, 16) + timedelta(days=offset)).isoformat())
     clock.set(2026, 11, 24, 12, 0)
     return client
+
+
+@pytest.fixture
+def seeded(user, client, app, clock):
+    """Daily face workout from Monday 16 November; done Mon to Thu, then nothing until today (Tue 24)."""
+    return seed(client, app, clock)
 
 
 def test_fresh_user_sees_an_empty_review(user, client):
@@ -186,3 +193,51 @@ def test_this_week_without_a_miss_says_on_track(user, client, app):
     start(client, app, "face-workout-daily", "face_workout")
     page = text_of(client.get("/progress"))
     assert "0 of 6 sessions · on track" in page
+
+
+def photo_with_text(kind):
+    """A JPEG with a comment and an XMP packet (which can hold a location), or a PNG with a comment chunk."""
+    image, out = Image.new("RGB", (640, 480), (200, 120, 150)), io.BytesIO()
+    if kind == "png":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("comment", "home: 12 Rue Example")
+        image.save(out, "PNG", pnginfo=info)
+    else:
+        xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>48,51.4N</exif:GPSLatitude></x:xmpmeta>'
+        image.save(out, "JPEG", comment=b"home: 12 Rue Example", xmp=xmp)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["jpeg", "png"])
+def test_comments_and_xmp_are_dropped_too(seeded, app, db, kind):
+    original = photo_with_text(kind)
+    with Image.open(io.BytesIO(original)) as check:
+        assert check.info.get("comment")
+    assert upload(seeded, original).status_code == 303
+    stored = (app.config["PHOTO_DIR"] / db.execute("SELECT filename FROM photos").fetchone()[0]).read_bytes()
+    assert b"12 Rue Example" not in stored and b"GPSLatitude" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert "comment" not in image.info and "xmp" not in image.info and not image.getexif()
+
+
+def test_a_full_disk_leaves_no_partial_file(seeded, app, db, monkeypatch):
+    real_write = Path.write_bytes
+
+    def disk_full(path, data):
+        real_write(path, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    response = upload(seeded, jpeg_with_gps())
+    assert response.status_code == 507 and "could not be saved" in text_of(response)
+    assert list(app.config["PHOTO_DIR"].iterdir()) == []
+    assert db.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
+
+
+def test_a_check_in_for_a_day_that_starts_no_week_is_404(user, client, db):
+    """Issue 14 (low): check-ins belong to a week; a mid-week day saves nothing."""
+    response = client.post("/progress/weeks/2026-11-25/checkin", data={"firmness": "3", "fine_lines": "3",
+                                                                       "glow": "3", "note": "x"})
+    assert response.status_code == 404
+    assert db.execute("SELECT count(*) FROM checkins").fetchone()[0] == 0
+    assert client.post("/progress/weeks/2026-11-23/checkin", data={"firmness": "3", "fine_lines": "3",
+                                                                   "glow": "3"}).status_code == 303

@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD, Auth, text_of
 from tests.smtp import smtp_server  # noqa: F401 (the fixture)
 
 # The Account page with its security sections (until views/account.py passes `security=`; then "/account").
-ACCOUNT = "/account/security"
+ACCOUNT = "/account"
 NEW_PASSWORD = "a fresh spring passphrase"
 SENDER = "FaceReps <no-reply@facereps.test>"
 LINK = re.compile(r"(https?://\S+/password/reset/(\S+))")

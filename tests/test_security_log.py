@@ -13,7 +13,7 @@ from tests.test_passkeys import Authenticator, add_passkey, sign_in
 from tests.test_recovery import NEW_PASSWORD, make_codes, read_link, use_code
 from tests.smtp import smtp_server  # noqa: F401 (the fixture)
 
-ACCOUNT = "/account/security"  # → "/account" once views/account.py passes `security=`
+ACCOUNT = "/account"
 CHROME_ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
                   "Chrome/126.0.0.0 Mobile Safari/537.36")
 FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:127.0) Gecko/20100101 Firefox/127.0"
@@ -251,10 +251,6 @@ def test_browser_names(agent, label):
 
 # --- the events views/auth.py and views/account.py write (their calls are listed in the report) --
 
-WIRING = pytest.mark.xfail(strict=True, reason="needs the security_log.record() calls in views/auth.py and "
-                                               "views/account.py; remove this mark once they are in")
-
-
 def test_sign_ins_and_sign_outs_are_logged(user, auth, db, caplog):
     caplog.set_level(logging.INFO, logger="facereps.security")
     auth.logout()
@@ -267,7 +263,6 @@ def test_sign_ins_and_sign_outs_are_logged(user, auth, db, caplog):
     assert_no_secrets(db, caplog, PASSWORD, "a wrong password")
 
 
-@WIRING
 def test_password_change_export_import_and_delete_are_logged(user, client, db, caplog):
     caplog.set_level(logging.INFO, logger="facereps.security")
     uid = user_id(db)

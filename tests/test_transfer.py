@@ -30,6 +30,11 @@ def counts(db, user_id):
 @pytest.fixture
 def rich(seeded, db):  # noqa: F811
     """The seeded history plus a pause, a guided session, a check-in and a photo."""
+    return enrich(seeded)
+
+
+def enrich(seeded):
+    """Add to a seeded history a pause, a guided session, a check-in, a photo, an own routine and plan."""
     seeded.post("/enrollments/1/pause", data={"first_day": "2026-12-01", "last_day": "2026-12-03", "reason": "trip"})
     seeded.post("/progress/weeks/2026-11-16/checkin", data={"firmness": "2", "fine_lines": "3", "glow": "4", "note": "é ✓"})
     upload(seeded, jpeg_with_gps())
@@ -145,7 +150,7 @@ def test_an_import_that_breaks_a_devices_rules_imports_nothing(seeded, app, db, 
     data = exported(seeded)
     session = {"day": "2026-11-20", "routine_id": "microcurrent-standard", "device_id": "microcurrent",
                "steps_total": 1, "steps_done": 1, "status": "done", "updated_at": "2026-11-20T10:00:00+00:00",
-               "started_at": None, "finished_at": None, "current_step": None, "skipped": None, "steps": None,
+               "started_at": None, "finished_at": None, "current_step": None, "skipped": "[]", "steps": None,
                "routine_version": None}
     data["sessions"] = [session, session | second]
     other = app.test_client()
@@ -154,3 +159,16 @@ def test_an_import_that_breaks_a_devices_rules_imports_nothing(seeded, app, db, 
     assert response.status_code == 422
     assert f"That export breaks a device's safety rules ({message}); nothing was imported." in text_of(response)
     assert counts(db, 2) == {table: 0 for table in USER_TABLES}
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_a_quote(rich):
+    """OWASP's CSV injection advice: =, +, -, @ (and tab, carriage return) at a cell's start are quoted."""
+    routine_id = exported(rich)["routines"][0]["id"]
+    assert rich.post(f"/routines/{routine_id}/name", data={"name": "@SUM(A1)"}).status_code == 303
+    rich.post("/progress/weeks/2026-11-23/checkin", data={"firmness": "3", "fine_lines": "3", "glow": "3",
+                                                          "note": '=HYPERLINK("http://evil.example","x")'})
+    rows = list(csv.DictReader(io.StringIO(rich.get("/account/export.csv").get_data(as_text=True))))
+    assert rows[-3]["routine"] == "'@SUM(A1)"
+    assert rows[-1]["note"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert rows[-2]["note"] == "é ✓" and rows[0]["day"] == "2026-11-16"   # other cells as they were
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())

@@ -2,18 +2,27 @@
 import json
 
 from flask import Blueprint, current_app, flash, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, logout_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from model import accounts, store, transfer
+from model import account_security, accounts, photos, security_log, store, transfer
+from views.auth import limiter
+from views.progress import limit_message, per_user, signed_out
 from views.web import catalog, get_db, now, see_other
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+# An export reads every photo, an import parses, checks and re-encodes a whole file (about half a
+# second of CPU for a large one): per user, this often. Config EXPORT_LIMIT and IMPORT_LIMIT override.
+EXPORT_LIMIT = "10 per hour"
+IMPORT_LIMIT = "5 per hour;20 per day"
 
 
 def _page(status=200, **problems):
     return render_template("account/show.html", weekdays=accounts.WEEKDAYS, cues=accounts.CUE_LABELS,
-                           hours=accounts.DAY_START_HOURS, form=request.form,
-                           problems=problems), status
+                           hours=accounts.DAY_START_HOURS, form=request.form, problems=problems,
+                           security=account_security.overview(get_db(), current_user, now(),
+                                                              current_app.config)), status
 
 
 @bp.get("")
@@ -66,39 +75,65 @@ def update_reminder():
     return see_other(url_for("account.show") + "#calendar-title")
 
 
+def _export_limit():
+    return limiter.shared_limit(lambda: current_app.config.get("EXPORT_LIMIT", EXPORT_LIMIT), scope="export",
+                                key_func=per_user, exempt_when=signed_out)
+
+
 @bp.get("/export.json")
+@_export_limit()
 @login_required
 def export_json():
     """Everything of yours, as JSON that imports back."""
     data = transfer.export_json(get_db(), current_user, current_app.config["PHOTO_DIR"], now())
+    security_log.record(get_db(), "data_exported", current_user.id, request.remote_addr, now(), format="json")
     response = current_app.response_class(json.dumps(data, indent=1), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="facereps-export.json"'
     return response
 
 
 @bp.get("/export.csv")
+@_export_limit()
 @login_required
 def export_csv():
     """Sessions and check-ins, for a spreadsheet."""
+    security_log.record(get_db(), "data_exported", current_user.id, request.remote_addr, now(), format="csv")
     response = current_app.response_class(transfer.export_csv(get_db(), current_user, catalog()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="facereps.csv"'
     return response
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("IMPORT_LIMIT", IMPORT_LIMIT), key_func=per_user, methods=["POST"],
+               exempt_when=signed_out)
 @login_required
 def import_data():
     """Import an export into this new account."""
     if request.method == "GET":
         return render_template("account/import.html", problem=None)
-    upload = request.files.get("file")
     try:
-        transfer.import_json(get_db(), catalog(), current_user, upload.read() if upload else b"",
-                             current_app.config["PHOTO_DIR"])
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        return render_template("account/import.html", problem=transfer.TOO_LARGE), 413
+    try:
+        transfer.import_json(get_db(), catalog(), current_user,
+                             upload.read(transfer.MAX_IMPORT_BYTES + 1) if upload else b"",
+                             current_app.config["PHOTO_DIR"],
+                             current_app.config.get("PHOTO_QUOTA_BYTES", photos.QUOTA_BYTES))
     except transfer.ImportError_ as error:
-        return render_template("account/import.html", problem=str(error)), 422
+        return render_template("account/import.html", problem=str(error)), error.status
+    security_log.record(get_db(), "data_imported", current_user.id, request.remote_addr, now())
     flash("Your data is imported.")
     return see_other(url_for("today.show"))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many(error):
+    """Too many imports or exports: the import page, or the account page, says so (429)."""
+    if request.endpoint == "account.import_data":
+        return render_template("account/import.html", problem=limit_message(error, "import", "imports")), 429
+    flash(limit_message(error, "download of your data", "downloads of your data"))
+    return _page(429)
 
 
 @bp.post("/password")
@@ -109,6 +144,7 @@ def change_password():
                                         request.form.get("new_password", ""))
     if problems:
         return _page(422, **problems)
+    security_log.record(get_db(), "password_changed", current_user.id, request.remote_addr, now())
     flash("Password changed. Your other devices have been signed out.")
     return see_other(url_for("account.show"))
 
@@ -122,6 +158,7 @@ def delete():
     if not accounts.password_matches(current_user.password_hash, request.form.get("delete_password", "")):
         return _page(422, delete_password="That is not your password.")
     accounts.delete_account(get_db(), current_user.id, current_app.config["PHOTO_DIR"])
+    security_log.record(get_db(), "account_deleted", current_user.id, request.remote_addr, now())
     logout_user()
     flash("Your account and all its data have been deleted.")
     return see_other(url_for("auth.login"))

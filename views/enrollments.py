@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from model import programs as program_rules
 from model import screening, store
+from views.converters import ID
 from views.web import catalog, get_db, now, see_other, user_today
 
 bp = Blueprint("enrollments", __name__, url_prefix="/enrollments")
@@ -26,14 +27,14 @@ def _page(enrollment, status=200, problems=None, template="enrollments/show.html
                            problems=problems or {}, form=request.form, **extra), status
 
 
-@bp.get("/<int:enrollment_id>")
+@bp.get(f"/<{ID}:enrollment_id>")
 @login_required
 def show(enrollment_id):
     """One of the user's programs."""
     return _page(_mine_or_404(enrollment_id))
 
 
-@bp.post("/<int:enrollment_id>/pause")
+@bp.post(f"/<{ID}:enrollment_id>/pause")
 @login_required
 def pause(enrollment_id):
     """Pause for a date range (or until resumed)."""
@@ -45,7 +46,7 @@ def pause(enrollment_id):
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
 
 
-@bp.post("/<int:enrollment_id>/resume")
+@bp.post(f"/<{ID}:enrollment_id>/resume")
 @login_required
 def resume(enrollment_id):
     """End the current pause: the program is due again from today."""
@@ -56,7 +57,7 @@ def resume(enrollment_id):
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
 
 
-@bp.post("/<int:enrollment_id>/pauses/<int:pause_id>/cancel")
+@bp.post(f"/<{ID}:enrollment_id>/pauses/<{ID}:pause_id>/cancel")
 @login_required
 def cancel_pause(enrollment_id, pause_id):
     """Remove a planned pause that has not started."""
@@ -67,7 +68,7 @@ def cancel_pause(enrollment_id, pause_id):
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
 
 
-@bp.post("/<int:enrollment_id>/stop")
+@bp.post(f"/<{ID}:enrollment_id>/stop")
 @login_required
 def stop(enrollment_id):
     """Stop following the program (its history stays)."""
@@ -79,7 +80,7 @@ def stop(enrollment_id):
     return see_other(url_for("programs.index"))
 
 
-@bp.route("/<int:enrollment_id>/screening", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:enrollment_id>/screening", methods=["GET", "POST"])
 @login_required
 def rescreen(enrollment_id):
     """Answer the device's safety questions again (asked when they have changed)."""

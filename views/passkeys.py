@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from model import passkeys
 from views.auth import _start_session, limiter
+from views.converters import ID
 from views.security import safe_next
 from views.web import get_db, me, now, see_other
 
@@ -78,7 +79,7 @@ def add():
     return {"redirect": url_for("account.show") + "#passkeys-title"}
 
 
-@bp.post("/account/passkeys/<int:passkey_id>/delete")
+@bp.post(f"/account/passkeys/<{ID}:passkey_id>/delete")
 @login_required
 def remove(passkey_id):
     """Remove a passkey, unless it is the last way to sign in."""

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from model import guided
 from model.today import TickRefused
+from views.converters import ID
 from views.web import catalog, client_id, get_db, now, see_other, user_today
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -49,7 +50,7 @@ def start():
     return see_other(url_for("sessions.show", session_id=session_id))
 
 
-@bp.get("/<int:session_id>")
+@bp.get(f"/<{ID}:session_id>")
 @login_required
 def show(session_id):
     """The player at the session's current step, or the summary once finished."""
@@ -58,7 +59,7 @@ def show(session_id):
     return render_template(template, player=player, user=current_user)
 
 
-@bp.post("/<int:session_id>/steps/<step_id>")
+@bp.post(f"/<{ID}:session_id>/steps/<step_id>")
 @login_required
 def record_step(session_id, step_id):
     """A step done or skipped (form field `outcome`)."""
@@ -73,7 +74,7 @@ def record_step(session_id, step_id):
     return _answer(session_id)
 
 
-@bp.post("/<int:session_id>/back")
+@bp.post(f"/<{ID}:session_id>/back")
 @login_required
 def back(session_id):
     """Go back one step."""
@@ -84,7 +85,7 @@ def back(session_id):
     return _answer(session_id)
 
 
-@bp.post("/<int:session_id>/finish")
+@bp.post(f"/<{ID}:session_id>/finish")
 @login_required
 def finish(session_id):
     """End the session and show the summary."""

@@ -39,6 +39,10 @@ def rows_of_user(db, user_id) -> dict:
     return data
 
 
+class AccountNotEmpty(Exception):
+    """An import into an account that already has programs or history: nothing was written."""
+
+
 def has_history(db, user_id) -> bool:
     return any(db.execute(f"SELECT 1 FROM {table} WHERE user_id = ? LIMIT 1", [user_id]).fetchone()
                for table in ("enrollments", "sessions", "ticks", "checkins", "photos", "routines", "plans"))
@@ -47,9 +51,13 @@ def has_history(db, user_id) -> bool:
 def import_rows(db, user_id, data, before_commit=None):
     """Insert an export's rows for the user, all or nothing; enrollment ids are mapped to new ones.
 
+    Only into an empty account: checked inside the write transaction, so of two imports racing
+    into one account exactly one writes and the other raises AccountNotEmpty.
     `before_commit` runs inside the transaction (to write files); if it fails, nothing is kept.
     """
     with immediate(db):
+        if has_history(db, user_id):
+            raise AccountNotEmpty()
         db.execute(f"UPDATE users SET {', '.join(f'{c} = ?' for c in SETTINGS)} WHERE id = ?",
                    [data["settings"][c] for c in SETTINGS] + [user_id])
         new_ids = {}

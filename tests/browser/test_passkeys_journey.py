@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import EXPECTED_STATUS, PASSWORD, assert_accessible, register
 
 pytestmark = pytest.mark.browser
-ACCOUNT = "/account/security"  # → "/account" once views/account.py passes `security=`
+ACCOUNT = "/account"
 SMALL_TARGETS = """[...document.querySelectorAll('a, button, input, select, summary')]
     .filter(e => e.offsetParent !== null && !e.closest('p'))
     .map(e => (['radio', 'checkbox'].includes(e.type) && e.labels.length
