@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HTMX := static/vendor/htmx.min.js
 
-.PHONY: run serve test setup chromium check bench clean
+.PHONY: run serve test setup chromium check bench clean lock
 
 run: setup
 	$(BIN)/flask --app app db upgrade
@@ -22,10 +22,21 @@ test: setup chromium
 
 setup: $(VENV)/.installed $(HTMX)
 
+# Every package, transitive ones included, is pinned with its hashes (requirements*.txt, made from
+# requirements*.in by `make lock`); pip refuses anything that does not match.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# Re-pin after changing requirements*.in (pip-tools runs from a throw-away venv).
+lock:
+	rm -rf .lock-venv && $(PY) -m venv .lock-venv && .lock-venv/bin/pip install --quiet pip-tools==7.6.2
+	.lock-venv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements.txt requirements.in
+	.lock-venv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+	rm -rf .lock-venv
 
 # htmx is pinned with its integrity hash in package-lock.json; npm ci verifies it.
 $(HTMX): package.json package-lock.json
