@@ -40,6 +40,8 @@ def _config_from_env(production: bool) -> dict:
               "CATALOG_DIR": os.environ.get("FACEREPS_CATALOG", str(ROOT / "data" / "catalog"))}
     if os.environ.get("FACEREPS_SECRET_KEY"):
         config["SECRET_KEY"] = os.environ["FACEREPS_SECRET_KEY"]
+    if os.environ.get("FACEREPS_REGISTER_LIMIT"):  # e.g. "30 per hour" (the default) per address
+        config["REGISTER_LIMIT"] = os.environ["FACEREPS_REGISTER_LIMIT"]
     if os.environ.get("RATELIMIT_STORAGE_URI"):  # e.g. redis://host:6379: counters shared by every worker
         config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     hops = (os.environ.get("FACEREPS_PROXY_HOPS") or "0").strip()

@@ -57,7 +57,9 @@ def server_process(tmp_path_factory):
     """The app served by a real server process over a fresh database file: (url, database path)."""
     folder = tmp_path_factory.mktemp("server")
     env = {**os.environ, "FACEREPS_DATABASE": str(folder / "facereps.db"),
-           "FACEREPS_SECRET_KEY": "browser-tests-only", "PYTHONUNBUFFERED": "1"}
+           "FACEREPS_SECRET_KEY": "browser-tests-only", "PYTHONUNBUFFERED": "1",
+           # Every browser test registers its own account from 127.0.0.1: more than a person would.
+           "FACEREPS_REGISTER_LIMIT": "1000 per hour"}
     env.pop("FACEREPS_ENV", None)
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
                    check=True, capture_output=True)

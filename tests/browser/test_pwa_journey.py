@@ -102,6 +102,9 @@ def test_logout_leaves_nothing_personal_on_the_phone(signed_in):
     start_microcurrent(page)
     controlled(page)
     page.goto("/account")
+    # A stand-in request: if the outbox replays it before the logout, the server refuses it (405),
+    # which the browser logs; what matters here is that nothing is left afterwards.
+    page.allow_console_errors = True
     page.evaluate("FaceOutbox.add({url: '/today', body: 'a tick made offline'})")
     assert kept_pages(page) == ["/today"] and len(page.evaluate("FaceOutbox.everything()")) == 1
     page.get_by_role("button", name="Log out of this device").click()
