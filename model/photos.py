@@ -2,6 +2,7 @@
 size-limited, within a per-user quota."""
 import secrets
 import warnings
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
@@ -29,20 +30,33 @@ def _megabytes(size) -> str:
     return f"{size / (1024 * 1024):.3g} MB"
 
 
-def dimensions(data: bytes) -> tuple:
-    """(width, height) from the image's header alone (cheap: no pixel is decoded)."""
+@contextmanager
+def _readable():
+    """Any failure to read an image (not one, a decompression bomb, a broken file) as one PhotoError."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(BytesIO(data)) as probe:
-                if probe.format not in FORMATS:
-                    raise PhotoError("Upload a JPEG, PNG or WebP photo.")
-                return probe.width, probe.height
+            yield
     except PhotoError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError) as error:
         raise PhotoError("That file is not a photo we can read (JPEG, PNG or WebP).") from error
+
+
+def _probe(data: bytes):
+    """The image opened lazily (its header only), refused unless JPEG, PNG or WebP."""
+    probe = Image.open(BytesIO(data))
+    if probe.format not in FORMATS:
+        probe.close()
+        raise PhotoError("Upload a JPEG, PNG or WebP photo.")
+    return probe
+
+
+def dimensions(data: bytes) -> tuple:
+    """(width, height) from the image's header alone (cheap: no pixel is decoded)."""
+    with _readable(), _probe(data) as probe:
+        return probe.width, probe.height
 
 
 def reencode(data: bytes, max_bytes: int = MAX_BYTES, max_side: int | None = None) -> tuple:
@@ -53,29 +67,20 @@ def reencode(data: bytes, max_bytes: int = MAX_BYTES, max_side: int | None = Non
         raise PhotoError(f"That photo is larger than {max_bytes / (1024 * 1024):.2g} MB.")
     if not data:
         raise PhotoError("Choose a photo to upload.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(BytesIO(data)) as probe:
-                if probe.format not in FORMATS:
-                    raise PhotoError("Upload a JPEG, PNG or WebP photo.")
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise PhotoError("That image has too many pixels.")
-                if max_side and max(probe.width, probe.height) > max_side:
-                    raise PhotoError(f"That image is larger than {max_side} pixels on a side.")
-                probe.verify()
-            with Image.open(BytesIO(data)) as image:
-                image = ImageOps.exif_transpose(image).convert("RGB")
-                image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
-                image.info.clear()   # Pillow would carry a comment, XMP (which can hold a location) over
-                out = BytesIO()
-                image.save(out, "JPEG", quality=85, optimize=True)
-                return out.getvalue(), image.width, image.height
-    except PhotoError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError) as error:
-        raise PhotoError("That file is not a photo we can read (JPEG, PNG or WebP).") from error
+    with _readable():
+        with _probe(data) as probe:
+            if probe.width * probe.height > MAX_PIXELS:
+                raise PhotoError("That image has too many pixels.")
+            if max_side and max(probe.width, probe.height) > max_side:
+                raise PhotoError(f"That image is larger than {max_side} pixels on a side.")
+            probe.verify()
+        with Image.open(BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
+            image.info.clear()   # Pillow would carry a comment, XMP (which can hold a location) over
+            out = BytesIO()
+            image.save(out, "JPEG", quality=85, optimize=True)
+            return out.getvalue(), image.width, image.height
 
 
 def write_file(path: Path, data: bytes):
