@@ -43,33 +43,33 @@
     return options;
   }
 
-  function made(credential) {
-    var response = credential.response;
+  // A credential as JSON for py_webauthn: the common fields plus those of its ceremony's response.
+  function asJson(credential, response) {
     return {
       id: credential.id, rawId: toText(credential.rawId), type: credential.type,
       authenticatorAttachment: credential.authenticatorAttachment || undefined,
       clientExtensionResults: credential.getClientExtensionResults(),
-      response: {
-        clientDataJSON: toText(response.clientDataJSON),
-        attestationObject: toText(response.attestationObject),
-        transports: response.getTransports ? response.getTransports() : []
-      }
+      response: response
     };
+  }
+
+  function made(credential) {
+    var response = credential.response;
+    return asJson(credential, {
+      clientDataJSON: toText(response.clientDataJSON),
+      attestationObject: toText(response.attestationObject),
+      transports: response.getTransports ? response.getTransports() : []
+    });
   }
 
   function used(credential) {
     var response = credential.response;
-    return {
-      id: credential.id, rawId: toText(credential.rawId), type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment || undefined,
-      clientExtensionResults: credential.getClientExtensionResults(),
-      response: {
-        clientDataJSON: toText(response.clientDataJSON),
-        authenticatorData: toText(response.authenticatorData),
-        signature: toText(response.signature),
-        userHandle: response.userHandle ? toText(response.userHandle) : null
-      }
-    };
+    return asJson(credential, {
+      clientDataJSON: toText(response.clientDataJSON),
+      authenticatorData: toText(response.authenticatorData),
+      signature: toText(response.signature),
+      userHandle: response.userHandle ? toText(response.userHandle) : null
+    });
   }
 
   function post(url, body) {
