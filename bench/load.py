@@ -23,9 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model import accounts, catalog, migrations, schedule  # noqa: E402
-from model import db as database  # noqa: E402
-from model.today import phase_rules, phase_snapshot  # noqa: E402
+from model.identity import accounts
+
+from model import catalog
+
+from model.store import migrations
+
+from model.rules import schedule  # noqa: E402
+from model.store import db as database  # noqa: E402
+from model.enrolled import phase_rules, phase_snapshot  # noqa: E402
 from tests.faults import Client, free_port  # noqa: E402
 
 PASSWORD = "benchmark password"

@@ -14,8 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from model import db as database  # noqa: E402
-from model import migrations, store, today  # noqa: E402
+from model.store import db as database  # noqa: E402
+from model.store import migrations
+from model import enrolled, store, today  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
 TODAY = date(2026, 11, 24)
@@ -30,7 +31,7 @@ def enroll(conn, catalog, user_id, start_day):
         answers = {q.id: "no" for q in device.questions}
         store.start_enrollment(conn, user_id, program_id, start_day, {"neck": True, "skip_areas": []},
                                (device.id, device.questions_version, answers, False, start_day), NOW,
-                               phases=today.phase_snapshot(program))
+                               phases=enrolled.phase_snapshot(program))
         for gate in device.gates:
             store.check_gate(conn, user_id, device.id, gate.id, start_day - timedelta(days=gate.wait_days))
 

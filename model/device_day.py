@@ -6,7 +6,9 @@ exclusions and tool limit.
 """
 from datetime import date, timedelta
 
-from model import device_rules, schedule, store
+from model.rules import device_rules, schedule
+
+from model import store
 
 
 class TickRefused(Exception):

@@ -6,9 +6,11 @@ sessions each choice gives in the week of the start day.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from model import device_rules, schedule, store
+from model.rules import device_rules, schedule
+
+from model import store
 from model.device_day import gap_for
-from model.today import phase_rules, plans_for
+from model.enrolled import phase_rules, plans_for
 
 CHOICES = ("switch", "both")
 

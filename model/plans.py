@@ -2,10 +2,13 @@
 the device's spacing (which a plan cannot switch off), stored, then started like a catalog program."""
 from dataclasses import asdict
 
-from model import schedule, store
+from model.rules import schedule
+from model.rules.forms import whole_number
+
+from model import store
 from model.catalog import CADENCE_KINDS, CADENCE_LIMITS, PHASE_LIMITS, Device, Routine
 from model.routines import copy_name, new_id, read_name
-from model.today import gap_for
+from model.device_day import gap_for
 
 PLAN_PREFIX = "my-plan-"
 PHASES = (1, 2)
@@ -16,10 +19,8 @@ LENGTHS = ("weeks", "sessions", "ongoing")
 
 def _number(form, name, limits, label, problems):
     low, high = limits
-    raw = (form.get(name) or "").strip()
-    try:
-        value = int(raw)
-    except ValueError:
+    value = whole_number(form.get(name))
+    if value is None:
         problems[name] = f"Enter {label} as a whole number."
         return 0
     if not low <= value <= high:

@@ -2,8 +2,10 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from model import overlap, plans, screening, store
-from model.today import phase_snapshot
+from model import overlap, plans, store
+
+from model.rules import screening
+from model.enrolled import phase_snapshot
 
 MAX_START_AHEAD = timedelta(days=365)
 MAX_PAUSE = timedelta(days=366)

@@ -2,8 +2,11 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from model import progress, schedule, store
-from model.today import history_start, plans_for
+from model.rules import progress, schedule
+from model.rules.forms import whole_number
+
+from model import store
+from model.enrolled import history_start, plans_for
 
 HEATMAP_WEEKS = 12
 TREND_WEEKS = 12
@@ -99,10 +102,7 @@ def save_checkin(db, user, week: date, form, now) -> dict:
     """Ratings 1 to 5 and a note for a week; return problems."""
     values, problems = {}, {}
     for name in RATING_FIELDS:
-        try:
-            values[name] = int(form.get(name, ""))
-        except ValueError:
-            values[name] = 0
+        values[name] = whole_number(form.get(name)) or 0
         if not 1 <= values[name] <= 5:
             problems[name] = f"Rate {RATING_LABELS[name].lower()} from 1 to 5."
     note = (form.get("note") or "").strip()

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import asdict
 
 from model import store
+from model.rules.forms import whole_number
 from model.catalog import AREAS, MAX_REPS, MAX_STEP_SECONDS, OWN_PREFIX, SIDES, Device, Routine, Step
 
 MAX_STEPS = 60
@@ -31,19 +32,14 @@ def new_id(prefix=OWN_PREFIX) -> str:
     return prefix + secrets.token_hex(5)
 
 
-def own_device_id(routine_id) -> str:
-    return f"{OWN_PREFIX}device-{routine_id.removeprefix(OWN_PREFIX)}"
-
-
 # Reading forms -------------------------------------------------------------------------------------
 
 def _whole(form, name, low, high, problems, label, default=None):
     raw = (form.get(name) or "").strip()
     if not raw and default is not None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    value = whole_number(raw)
+    if value is None:
         problems[name] = f"Enter {label} as a whole number."
         return None
     if not low <= value <= high:
@@ -71,7 +67,7 @@ def read_step(form, step_id) -> tuple[dict | None, dict]:
     if side not in SIDES:
         problems["side"] = "Choose left, right, both sides or neither."
     seconds = _whole(form, "seconds", 1, MAX_STEP_SECONDS, problems, "the seconds")
-    if "seconds" in problems and seconds is None and (form.get("seconds") or "").strip().lstrip("-").isdigit():
+    if "seconds" in problems and seconds is None and whole_number(form.get("seconds")) is not None:
         problems["seconds"] = f"A step lasts from 1 second to an hour ({MAX_STEP_SECONDS} s)."
     reps = _whole(form, "reps", 1, MAX_REPS, problems, "the repetitions", default=1)
     cue = _whole(form, "cue_seconds", 0, MAX_STEP_SECONDS, problems, "the cue interval", default=0)
@@ -117,9 +113,10 @@ def read_position(form, count) -> int | None:
     raw = (form.get("position") or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= count:
+    position = whole_number(raw)
+    if position is None or not 1 <= position <= count:
         raise RoutineProblem("Choose a position from the list.", "position")
-    return int(raw)
+    return position
 
 
 def add(steps, step, position=None) -> list:

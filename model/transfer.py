@@ -18,9 +18,14 @@ from pydantic import ConfigDict, Field, Json, StringConstraints, TypeAdapter, Va
 from pydantic_core import from_json
 from typing_extensions import NotRequired, TypedDict
 
-from model import accounts, device_rules, photos, store
+from model.identity import accounts
+
+from model.rules import device_rules
+
+from model import photos, store
 from model.catalog import AREAS, CADENCE_KINDS, CADENCE_LIMITS, MAX_REPS, MAX_STEP_SECONDS, PHASE_LIMITS, SIDES
-from model.routines import MAX_STEPS, NAME_MAX, own_device_id
+from model.catalog import own_device_id
+from model.routines import MAX_STEPS, NAME_MAX
 
 FORMAT = "facereps-export"
 VERSION = 2          # 2 added own routines, their versions and plans

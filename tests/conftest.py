@@ -9,8 +9,8 @@ import pytest
 from hypothesis import settings
 
 from app import create_app
-from model import db as database
-from model import migrations
+from model.store import db as database
+from model.store import migrations
 
 PASSWORD = "correct horse battery"
 

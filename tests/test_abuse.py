@@ -2,10 +2,11 @@
 import io
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import db as database
+from model.store import db as database
 from tests.conftest import Auth
 from tests.test_progress_views import jpeg_with_gps
 
@@ -122,3 +123,11 @@ def fuzz_app(make_app):
         app.other_before = export(app.other)
         _apps["app"] = app
     return _apps["app"]
+
+
+@pytest.mark.parametrize("value", ["0" * 5000, "9" * 40, "٣", "1_0", "", "-"])
+def test_a_number_field_with_a_huge_or_foreign_value_gets_a_message(auth, client, value):
+    auth.register()
+    page = client.post("/account/settings", data={"time_zone": "Europe/Paris", "day_start_hour": "3",
+                                                   "week_start": value})
+    assert page.status_code == 422 and "Choose a day of the week." in page.get_data(as_text=True)

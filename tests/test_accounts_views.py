@@ -3,7 +3,9 @@ import random
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from model import accounts, store
+from model.identity import accounts
+
+from model import store
 from tests.conftest import PASSWORD, text_of
 
 

@@ -337,7 +337,7 @@ def kinds(loaded, fact):
 def test_every_source_has_a_kind_and_only_facereps_inference_is_inference(shipped):
     assert all(source.kind in catalog.SOURCE_KINDS for source in shipped.sources.values())
     assert [key for key, source in shipped.sources.items() if source.own] == ["facereps_inference"]
-    from model.catalog_files import check_folder, cited_keys
+    from model.catalog.files import check_folder, cited_keys
     check_folder(SHIPPED)
     assert set(shipped.sources) == cited_keys(shipped)
 

@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from model import db as database
-from model import device_rules, migrations
+from model.store import db as database
+from model.rules import device_rules
+from model.store import migrations
 from model.catalog import load
 from tests.conftest import Auth, Clock, text_of
 from tests.test_programs_views import start as start_catalog
@@ -23,7 +24,7 @@ STEPS = {CATALOG_ROUTINE: ["cleanse", "gel-left", "jaw-left", "cheek-left", "for
 
 
 def _db(app):
-    from model import db as database
+    from model.store import db as database
     return database.connect(app.config["DATABASE"])
 
 
@@ -254,7 +255,7 @@ def test_no_two_sessions_break_the_devices_rules_whatever_order_ticks_arrive_in(
 
 
 def own_routine(app, routine_id):
-    from model import own_catalog
+    from model.catalog import own as own_catalog
     return own_catalog.with_own(_db(app), app.extensions["catalog"], _user(app)).routines[routine_id]
 
 

@@ -13,8 +13,9 @@ import pytest
 from PIL import Image
 
 from app import create_app
-from model import db as database
-from model import migrations, store, transfer
+from model.store import db as database
+from model.store import migrations
+from model import store, transfer
 from tests.conftest import Auth, Clock, text_of
 from tests.test_progress_views import seed
 from tests.test_transfer import USER_TABLES, counts, enrich, exported, import_file

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from model import db as database
+from model.store import db as database
 from tests.conftest import Auth, text_of
 from tests.test_programs_views import start
 from tests.test_progress_views import jpeg_with_gps, upload

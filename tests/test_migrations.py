@@ -1,6 +1,6 @@
 """Migrations build the schema once, keep data, and the connection pragmas hold."""
-from model import db as database
-from model import migrations
+from model.store import db as database
+from model.store import migrations
 
 
 def test_upgrade_twice_is_a_no_op_and_keeps_rows(tmp_path):
@@ -43,7 +43,7 @@ def test_a_failed_write_transaction_leaves_nothing(tmp_path):
 
 
 def test_a_thread_keeps_its_connection_and_a_failed_request_drops_it(tmp_path):
-    from model import db as database
+    from model.store import db as database
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     kept = database.kept_connection(first)
     assert database.kept_connection(first) is kept

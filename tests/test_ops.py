@@ -1,8 +1,8 @@
 """Operations: the health check, consistent backups, and migrations that keep every row."""
 import sqlite3
 
-from model import db as database
-from model import migrations
+from model.store import db as database
+from model.store import migrations
 from tests.conftest import Auth
 
 

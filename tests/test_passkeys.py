@@ -12,7 +12,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
-from model import passkeys, store
+from model.identity import passkeys
+
+from model import store
 from tests.conftest import PASSWORD, Auth, text_of
 
 ACCOUNT = "/account"

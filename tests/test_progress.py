@@ -4,8 +4,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.progress import multiplier, streak, strength, week
-from model.schedule import History, Plan, PhaseRule, Version
+from model.rules.progress import multiplier, streak, strength, week
+from model.rules.schedule import History, Plan, PhaseRule, Version
 
 MONDAY = date(2026, 11, 2)
 D = timedelta(days=1)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import mail
+from model.identity import mail
 from tests.conftest import PASSWORD, Auth, text_of
 from tests.smtp import smtp_server  # noqa: F401 (the fixture)
 

@@ -8,7 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from model import own_catalog, schedule, store
+from model.catalog import own as own_catalog
+
+from model.rules import schedule
+
+from model import store
 from model import routines as rules
 from model.catalog import Step
 from tests.conftest import Auth, text_of

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model import schedule
-from model.schedule import History, Plan, PhaseRule, Version, evaluate, gap_days, next_due_day
+from model.rules import schedule
+from model.rules.schedule import History, Plan, PhaseRule, Version, evaluate, gap_days, next_due_day
 
 MONDAY = date(2026, 11, 2)
 D = timedelta(days=1)
@@ -248,7 +248,7 @@ def test_an_open_pause_inside_a_phase_in_weeks():
        st.lists(st.tuples(st.integers(0, 400), st.integers(0, 30)), max_size=2))
 def test_the_bounded_history_window_gives_the_same_verdicts(rules, lengths, by_sessions, offsets, at, pauses):
     """Today loads only the sessions a verdict can depend on; the verdict must not change."""
-    from model.today import history_start
+    from model.enrolled import history_start
     phases = []
     for index, rule in enumerate(rules):
         last = index == len(rules) - 1

@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from model.schedule import local_day, week_start_of
+from model.rules.schedule import local_day, week_start_of
 
 UTC = timezone.utc
 

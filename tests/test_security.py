@@ -13,8 +13,9 @@ from PIL import Image
 from werkzeug.serving import make_server
 
 from app import create_app
-from model import db as database
-from model import migrations, store
+from model.store import db as database
+from model.store import migrations
+from model import store
 from tests.conftest import PASSWORD, Auth, text_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from model import security_log, store
+from model.identity import security_log
+
+from model import store
 from tests.conftest import PASSWORD, Auth, text_of
 from tests.test_passkeys import Authenticator, add_passkey, sign_in
 from tests.test_recovery import NEW_PASSWORD, make_codes, read_link, use_code
@@ -126,7 +128,7 @@ def test_reset_by_email_is_logged_without_the_link(make_app, smtp_server, caplog
     visitor.post("/password/forgot", data={"email": "nobody@example.com"})
     _, _, link, path, token = read_link(smtp_server)
     visitor.post(path, data={"password": NEW_PASSWORD})
-    from model import db as database
+    from model.store import db as database
     conn = database.connect(app.config["DATABASE"])
     assert [(e, u, d) for e, u, _, d in events(conn)] == [
         ("password_reset_requested", 1, {}), ("password_reset_requested", None, {}),
@@ -220,7 +222,7 @@ def test_signing_out_a_device_stops_its_cookies(user, app, client, db):
 
 
 def test_another_users_device_and_this_device_cannot_be_signed_out_there(user, app, client, db):
-    from model import logins
+    from model.identity import logins
     own_token = db.execute("SELECT token FROM logins").fetchone()[0]
     assert client.post(f"/account/devices/{logins.device_id(own_token)}/sign-out").status_code == 404
     intruder = app.test_client()
@@ -245,7 +247,7 @@ def test_device_ids_on_the_page_are_not_login_tokens(user, client, db):
      "Chrome/121.0.0.0 Mobile Safari/537.36", "Samsung Internet on Android"),
     ("curl/8.5.0", "Unknown browser"), ("", "Unknown browser")])
 def test_browser_names(agent, label):
-    from model import logins
+    from model.identity import logins
     assert logins.browser_label(agent) == label
 
 

@@ -6,7 +6,9 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from model import account_security, accounts, photos, security_log, store, transfer
+from model.identity import account_security, accounts, security_log
+
+from model import photos, store, transfer
 from views.auth import limiter
 from views.progress import limit_message, per_user, signed_out
 from views.web import catalog, get_db, now, see_other

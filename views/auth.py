@@ -22,7 +22,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from model import accounts, security_log, store
+from model.identity import accounts, security_log
+
+from model import store
 from views.security import safe_next
 from views.web import get_db, now, see_other
 

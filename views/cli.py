@@ -4,9 +4,9 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from model import catalog
-from model import catalog_files
-from model import db as database
-from model import migrations
+from model.catalog import files as catalog_files
+from model.store import db as database
+from model.store import migrations
 
 db_cli = AppGroup("db", help="Database tasks.")
 

@@ -3,7 +3,8 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from model import programs as program_rules
-from model import screening, store
+from model.rules import screening
+from model import store
 from views.converters import ID
 from views.web import catalog, get_db, now, see_other, user_today
 

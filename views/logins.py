@@ -6,7 +6,7 @@ import sys
 from flask import Blueprint, abort, current_app, flash, g, request, url_for
 from flask_login import login_required
 
-from model import logins, security_log
+from model.identity import logins, security_log
 from views.web import get_db, me, now, see_other
 
 bp = Blueprint("logins", __name__)

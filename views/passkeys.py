@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required
 
-from model import passkeys
+from model.identity import passkeys
 from views.auth import _start_session, limiter
 from views.converters import ID
 from views.security import safe_next

@@ -12,8 +12,10 @@ from flask import (Blueprint, abort, current_app, json, make_response, render_te
                    url_for)
 from flask_login import current_user
 
-from model import calendar, own_catalog, store
-from model.schedule import local_day
+from model import calendar, store
+
+from model.catalog import own as own_catalog
+from model.rules.schedule import local_day
 from views.web import catalog, get_db, now
 
 bp = Blueprint("pwa", __name__)

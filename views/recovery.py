@@ -4,7 +4,7 @@ import os
 from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from model import accounts, mail, recovery
+from model.identity import accounts, mail, recovery
 from views.auth import limiter
 from views.web import get_db, me, now, see_other
 

@@ -5,10 +5,10 @@ from urllib.parse import quote
 from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from model import db as database
-from model import own_catalog
+from model.store import db as database
+from model.catalog import own as own_catalog
 from model.catalog import AREAS
-from model.schedule import local_day
+from model.rules.schedule import local_day
 
 
 def init_app(app):

@@ -1,7 +1,7 @@
 """Sessions seen per device type (for the rules every plan on it shares) and tool changes."""
 from datetime import date
 
-from model.db import immediate
+from model.store.db import immediate
 
 __all__ = ["device_uses", "tool_uses_since_change", "change_tool", "session_started"]
 

@@ -3,7 +3,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from model.db import immediate
+from model.store.db import immediate
 
 
 @dataclass(frozen=True)

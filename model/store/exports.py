@@ -1,5 +1,5 @@
 """Every row of a user, out (export) and back in (import), in one transaction."""
-from model.db import immediate
+from model.store.db import immediate
 
 # Table → columns exported (ids and user ids are not: an import gets new ones).
 SETTINGS = ("time_zone", "day_start_hour", "week_start", "cue_beep", "cue_vibrate", "cue_voice", "auto_advance",

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from model.db import immediate
+from model.store.db import immediate
 
 __all__ = ["LoginRow", "logins_of", "login_last_seen", "note_login", "revoke_login"]
 

@@ -4,7 +4,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from model.db import immediate
+from model.store.db import immediate
 
 __all__ = ["Passkey", "PasskeyKnown", "passkeys_of", "passkey_by_credential", "add_passkey", "passkey_used",
            "delete_passkey_if"]

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from model.db import immediate
+from model.store.db import immediate
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Password reset links and recovery codes, both kept only as SHA-256 hashes."""
 from datetime import datetime
 
-from model.db import immediate
+from model.store.db import immediate
 
 __all__ = ["add_password_reset", "password_reset_user", "use_password_reset", "replace_recovery_codes",
            "recovery_codes_count", "use_recovery_code"]

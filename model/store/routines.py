@@ -2,7 +2,7 @@
 import json
 from dataclasses import dataclass
 
-from model.db import immediate
+from model.store.db import immediate
 from model.store.sessions import write_version
 
 

@@ -3,7 +3,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from model.db import immediate
+from model.store.db import immediate
 
 __all__ = ["SecurityEvent", "add_security_event", "security_events_of"]
 

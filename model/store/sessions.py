@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from model.db import immediate
+from model.store.db import immediate
 
 
 @dataclass(frozen=True)

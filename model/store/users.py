@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 
-from model.db import immediate
+from model.store.db import immediate
 
 
 class EmailTaken(Exception):

@@ -3,8 +3,9 @@ import re
 import tomllib
 from pathlib import Path
 
-from model.catalog import (AREAS, CADENCE_KINDS, CADENCE_LIMITS, INFERENCE, MAX_REPS, MAX_STEP_SECONDS, OUTCOMES,
-                           OWN_PREFIX, PHASE_LIMITS, SIDES, SOURCE_KINDS, Cadence, Catalog, CatalogError, Choice, Device,
+from model.catalog.index import Catalog
+from model.catalog.types import (AREAS, CADENCE_KINDS, CADENCE_LIMITS, INFERENCE, MAX_REPS, MAX_STEP_SECONDS, OUTCOMES,
+                           OWN_PREFIX, PHASE_LIMITS, SIDES, SOURCE_KINDS, Cadence, CatalogError, Choice, Device,
                            Gate, Note, Option, Phase, Program, Question, Routine, Source, Step)
 
 
@@ -318,7 +319,7 @@ def _sources(folder):
     return {key: _source(key, value) for key, value in table.items()}
 
 
-def load_folder(folder) -> Catalog:
+def load(folder) -> Catalog:
     """Load and validate every catalog file in `folder`."""
     folder = Path(folder)
     sources = _sources(folder)
@@ -365,8 +366,8 @@ def cited_keys(loaded: Catalog) -> set:
 
 
 def check_folder(folder) -> Catalog:
-    """What `flask catalog check` runs: load_folder's validation, and no source that no fact cites."""
-    loaded = load_folder(folder)
+    """What `flask catalog check` runs: load's validation, and no source that no fact cites."""
+    loaded = load(folder)
     unused = [key for key in loaded.sources if key not in cited_keys(loaded)]
     if unused:
         raise CatalogError(f"sources.toml: {unused[0]}: no fact cites this source (remove it or cite it)")

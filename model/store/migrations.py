@@ -1,7 +1,7 @@
 """Schema migrations, append-only: an applied migration is never edited, only followed."""
 from sqlite_utils import Migrations
 
-from model.db import use_wal
+from model.store.db import use_wal
 
 migrations = Migrations("facereps")
 

@@ -7,7 +7,7 @@ break one of them; `week_preview` plays a week forward to show which sessions tw
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from model import schedule
+from model.rules import schedule
 
 
 @dataclass(frozen=True)

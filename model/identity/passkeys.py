@@ -14,7 +14,9 @@ from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
                                       ResidentKeyRequirement, UserVerificationRequirement)
 
-from model import accounts, logins, security_log, store
+from model.identity import accounts, logins, security_log
+
+from model import store
 
 RP_NAME = "FaceReps"
 CEREMONY_VALID = timedelta(minutes=5)

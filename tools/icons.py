@@ -1,4 +1,8 @@
-"""The app icon, drawn with Pillow: regular (rounded) and maskable (full-bleed, safe-zone content)."""
+"""The app icon, drawn with Pillow: regular (rounded) and maskable (full-bleed, safe-zone content).
+
+A build script, not part of the app: `python tools/icons.py` redraws static/icons/ (commit the PNGs)."""
+from pathlib import Path
+
 from PIL import Image, ImageDraw
 
 ACCENT = (122, 59, 94, 255)
@@ -37,3 +41,7 @@ def write_all(folder):
     draw(512).save(folder / "icon-512.png", optimize=True)
     draw(512, maskable=True).save(folder / "icon-maskable-512.png", optimize=True)
     draw(180, maskable=True).convert("RGB").save(folder / "apple-touch-icon.png", optimize=True)
+
+
+if __name__ == "__main__":
+    write_all(Path(__file__).resolve().parent.parent / "static" / "icons")

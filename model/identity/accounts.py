@@ -9,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
 from model import photos, store
+from model.rules.forms import whole_number
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
@@ -171,8 +172,5 @@ def update_reminder(db, user, raw):
 
 
 def _int_in(raw, allowed):
-    raw = str(raw).strip()
-    if not raw.isascii() or not raw.isdigit():  # int() takes other scripts' digits too ('٣' is 3)
-        return None
-    value = int(raw)
+    value = whole_number(raw)
     return value if value in allowed else None

@@ -7,7 +7,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from model import accounts, security_log, store
+from model.identity import accounts, security_log
+
+from model import store
 
 RESET_VALID = timedelta(minutes=30)
 TOKEN_MAX = 128

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from model import schedule
+from model.rules import schedule
 
 ONE_DAY = timedelta(days=1)
 WEEK = timedelta(days=7)

@@ -4,7 +4,7 @@ Own ids start with "my-" (the catalog refuses such ids), so they never shadow a 
 """
 from model import store
 from model.catalog import Cadence, Device, Phase, Program, Routine, Step
-from model.routines import own_device_id
+from model.catalog.types import own_device_id
 
 UNKNOWN_DEVICE_NOTE = ("FaceReps has no safety facts for this device: follow its manual for how often, how long "
                        "and where to use it.")

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from model import security_log, store
+from model.identity import security_log
+
+from model import store
 
 # Last seen is written at most this often per login, so browsing costs no write per page.
 SEEN_EVERY = timedelta(minutes=5)

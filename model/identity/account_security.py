@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from model import logins, mail, passkeys, recovery, security_log
+from model.identity import logins, mail, passkeys, recovery, security_log
 
 LOG_SHOWN = 20
 

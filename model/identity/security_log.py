@@ -7,7 +7,9 @@ import json
 import logging
 from datetime import timedelta
 
-from model import accounts, store
+from model.identity import accounts
+
+from model import store
 
 logger = logging.getLogger("facereps.security")
 KEEP = timedelta(days=90)
