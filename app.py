@@ -1,7 +1,8 @@
 """FaceReps: the application factory (config, extensions, blueprints, CLI, security headers)."""
+
 import os
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -10,8 +11,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from model import catalog
-from views import register_blueprints
-from views import cli, errors, logging_filters, pwa, security, web
+from views import cli, errors, logging_filters, pwa, register_blueprints, security, web
 from views.auth import limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent
 
 def utc_now():
     """The one clock: every 'today' is derived from it (tests replace it in config)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _dev_secret(path: Path) -> str:
@@ -36,8 +36,10 @@ def _dev_secret(path: Path) -> str:
 
 
 def _config_from_env(production: bool) -> dict:
-    config = {"DATABASE": os.environ.get("FACEREPS_DATABASE", str(ROOT / "data" / "facereps.db")),
-              "CATALOG_DIR": os.environ.get("FACEREPS_CATALOG", str(ROOT / "data" / "catalog"))}
+    config = {
+        "DATABASE": os.environ.get("FACEREPS_DATABASE", str(ROOT / "data" / "facereps.db")),
+        "CATALOG_DIR": os.environ.get("FACEREPS_CATALOG", str(ROOT / "data" / "catalog")),
+    }
     if os.environ.get("FACEREPS_SECRET_KEY"):
         config["SECRET_KEY"] = os.environ["FACEREPS_SECRET_KEY"]
     if os.environ.get("FACEREPS_REGISTER_LIMIT"):  # e.g. "30 per hour" (the default) per address
@@ -87,9 +89,17 @@ def create_app(config=None):
         LOGIN_SLOW_MAX=30,
         PROXY_HOPS=0,
         # Text is sent compressed by the app itself (a proxy in front may do it instead).
-        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
-                            "application/json", "application/manifest+json", "image/svg+xml", "text/calendar",
-                            "text/csv"],
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
+            "text/calendar",
+            "text/csv",
+        ],
         COMPRESS_ALGORITHM=["br", "gzip"],
         REGISTER_LIMIT="30 per hour",
     )

@@ -4,21 +4,22 @@ Run with `make bench` (or `.venv/bin/python bench/today.py`). Builds a throw-awa
 seeds a fresh user and a user with 3 programs followed for 2 years, and times requests through
 the WSGI app in-process (server time only, no network), printing medians and 95th percentiles.
 """
+
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
-from model.store import db as database  # noqa: E402
+from app import create_app
+from model import enrolled, store, today
+from model.store import db as database
 from model.store import migrations
-from model import enrolled, store, today  # noqa: E402
 
-NOW = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
 PROGRAMS = ["microcurrent-60-days", "led-red-intensive", "face-workout-daily"]
 REPEAT = 300
@@ -29,9 +30,16 @@ def enroll(conn, catalog, user_id, start_day):
         program = catalog.programs[program_id]
         device = catalog.device_of(program)
         answers = {q.id: "no" for q in device.questions}
-        store.start_enrollment(conn, user_id, program_id, start_day, {"neck": True, "skip_areas": []},
-                               (device.id, device.questions_version, answers, False, start_day), NOW,
-                               phases=enrolled.phase_snapshot(program))
+        store.start_enrollment(
+            conn,
+            user_id,
+            program_id,
+            start_day,
+            {"neck": True, "skip_areas": []},
+            (device.id, device.questions_version, answers, False, start_day),
+            NOW,
+            phases=enrolled.phase_snapshot(program),
+        )
         for gate in device.gates:
             store.check_gate(conn, user_id, device.id, gate.id, start_day - timedelta(days=gate.wait_days))
 
@@ -44,8 +52,17 @@ def follow_for_two_years(conn, catalog, user, start_day):
         for card in view.due:
             if card.verdict.state == "due":
                 for step in card.steps:
-                    store.set_tick(conn, user.id, day, card.routine.id, card.device.id, step.id, True,
-                                   [s.id for s in card.steps], NOW)
+                    store.set_tick(
+                        conn,
+                        user.id,
+                        day,
+                        card.routine.id,
+                        card.device.id,
+                        step.id,
+                        True,
+                        [s.id for s in card.steps],
+                        NOW,
+                    )
         day += timedelta(days=1)
 
 
@@ -71,8 +88,14 @@ def main():
     clients, seeded = {}, time.perf_counter()
     for name, start_day in [("fresh", TODAY), ("two years", TODAY - timedelta(days=730))]:
         client = app.test_client()
-        client.post("/register", data={"email": f"{name.replace(' ', '')}@bench.test", "password": "benchmark pass",
-                                       "time_zone": "Europe/Paris"})
+        client.post(
+            "/register",
+            data={
+                "email": f"{name.replace(' ', '')}@bench.test",
+                "password": "benchmark pass",
+                "time_zone": "Europe/Paris",
+            },
+        )
         user = store.user_by_email(conn, f"{name.replace(' ', '')}@bench.test")
         enroll(conn, catalog, user.id, start_day)
         if start_day < TODAY:
@@ -86,8 +109,13 @@ def main():
     tick = "/days/2026-11-24/routines/face-workout-5min/steps/cheek-lifter"
     results = {
         "today": timed(clients, "get", "/today"),
-        "tick": timed(clients, "post", tick, data={"done": ["0", "1"]},
-                      headers={"HX-Request": "true", "HX-Target": "step-face-workout-5min-cheek-lifter"}),
+        "tick": timed(
+            clients,
+            "post",
+            tick,
+            data={"done": ["0", "1"]},
+            headers={"HX-Request": "true", "HX-Target": "step-face-workout-5min-cheek-lifter"},
+        ),
         "progress": timed(clients, "get", "/progress"),
     }
     for name in clients:

@@ -1,4 +1,5 @@
 """gunicorn settings for `make serve`: one worker per core, access log to stdout."""
+
 import multiprocessing
 import os
 

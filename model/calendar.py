@@ -1,4 +1,5 @@
 """The private calendar feed: upcoming due sessions as iCalendar events with an alarm each."""
+
 import hashlib
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo

@@ -4,11 +4,11 @@
 player and the start page alike, so every enrollment on a device type shares its spacing,
 exclusions and tool limit.
 """
+
 from datetime import date, timedelta
 
-from model.rules import device_rules, schedule
-
 from model import store
+from model.rules import device_rules, schedule
 
 
 class TickRefused(Exception):
@@ -43,8 +43,10 @@ def uses_around(db, catalog, user_id, day: date, reach: int, names: dict) -> lis
     """Sessions under way or done within `reach` days either side of `day`, as device_rules.Use."""
     reach = max(reach, 1)
     rows = store.device_uses(db, user_id, day - timedelta(days=reach), day + timedelta(days=reach))
-    return [device_rules.Use(d, routine_id, device_id, _label(catalog, names, routine_id), done)
-            for d, routine_id, device_id, done in rows]
+    return [
+        device_rules.Use(d, routine_id, device_id, _label(catalog, names, routine_id), done)
+        for d, routine_id, device_id, done in rows
+    ]
 
 
 def _label(catalog, names, routine_id):
@@ -59,8 +61,15 @@ def refusal_for(db, catalog, user_id, card, day: date, uses):
     device = card.device
     used = store.tool_uses_since_change(db, user_id, device.id, day) if device.tool_uses else 0
     card.tool_used = used
-    return device_rules.refusal(device, gap_for(device, card.enrollment.options), uses, day, card.routine.id,
-                                catalog.same_day_conflicts(device.id) if device.owner is None else (), used)
+    return device_rules.refusal(
+        device,
+        gap_for(device, card.enrollment.options),
+        uses,
+        day,
+        card.routine.id,
+        catalog.same_day_conflicts(device.id) if device.owner is None else (),
+        used,
+    )
 
 
 def guard(catalog, user_id, card, day: date, names: dict):
@@ -78,4 +87,5 @@ def guard(catalog, user_id, card, day: date, names: dict):
         refused = refusal_for(db, catalog, user_id, card, day, uses)
         if refused:
             raise TickRefused(refused.message)
+
     return check

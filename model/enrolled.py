@@ -1,4 +1,5 @@
 """A user's enrollments as the scheduler's plans: phases, plan versions, pauses, skips and gate checks."""
+
 from dataclasses import asdict
 from datetime import date, timedelta
 
@@ -12,10 +13,19 @@ HISTORY_WINDOW = 70  # days: covers a month, the longest spacing and every-N-day
 
 def phase_rules(program) -> tuple:
     """The catalog program's phases as the scheduler's rules."""
-    return tuple(schedule.PhaseRule(
-        name=phase.name, kind=phase.cadence.kind, count=phase.cadence.count, days=phase.cadence.days,
-        weeks=phase.cadence.weeks, length_weeks=phase.weeks, length_sessions=phase.sessions,
-        rollover=phase.rollover) for phase in program.phases)
+    return tuple(
+        schedule.PhaseRule(
+            name=phase.name,
+            kind=phase.cadence.kind,
+            count=phase.cadence.count,
+            days=phase.cadence.days,
+            weeks=phase.cadence.weeks,
+            length_weeks=phase.weeks,
+            length_sessions=phase.sessions,
+            rollover=phase.rollover,
+        )
+        for phase in program.phases
+    )
 
 
 def phase_snapshot(program) -> list:
@@ -31,9 +41,14 @@ def user_steps(routine, options) -> tuple:
 
 def _plan(enrollment, device, program, versions, gates_done):
     rows = versions or [(enrollment.start_day, None, enrollment.options)]
-    made = tuple(schedule.Version(effective, tuple(schedule.PhaseRule(**p) for p in phases) if phases
-                                  else phase_rules(program), gap_for(device, options))
-                 for effective, phases, options in rows)
+    made = tuple(
+        schedule.Version(
+            effective,
+            tuple(schedule.PhaseRule(**p) for p in phases) if phases else phase_rules(program),
+            gap_for(device, options),
+        )
+        for effective, phases, options in rows
+    )
     ready_on, gated = None, False
     for gate in device.gates:
         done_on = gates_done.get((device.id, gate.id))
@@ -70,6 +85,7 @@ def plans_for(db, catalog, user, enrollments):
     plans = {}
     for enrollment in enrollments:
         program = catalog.programs[enrollment.program_id]
-        plans[enrollment.id] = _plan(enrollment, catalog.device_of(program), program,
-                                     versions.get(enrollment.id), gates_done)
+        plans[enrollment.id] = _plan(
+            enrollment, catalog.device_of(program), program, versions.get(enrollment.id), gates_done
+        )
     return plans, gates_done

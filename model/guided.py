@@ -1,19 +1,20 @@
 """The guided player's rules: start or resume a session, record steps in order, go back, finish."""
+
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from model import store
+from model import device_day, store
 from model.catalog import Step
-from model import device_day
 from model.today import TickRefused, build_day, version_of
 
 
 @dataclass(frozen=True)
 class Player:
     """What the player shows: the session, its steps and where it stands."""
+
     session: store.Guided
     routine: object
-    steps: tuple          # catalog Step objects, rebuilt from the session's own snapshot
+    steps: tuple  # catalog Step objects, rebuilt from the session's own snapshot
 
     @property
     def index(self) -> int:
@@ -49,8 +50,12 @@ class Player:
         return max(0, int((ended - began).total_seconds()))
 
     def as_json(self) -> dict:
-        return {"current": self.session.current_step, "done": sorted(self.session.done),
-                "skipped": list(self.session.skipped), "finished": self.finished}
+        return {
+            "current": self.session.current_step,
+            "done": sorted(self.session.done),
+            "skipped": list(self.session.skipped),
+            "finished": self.finished,
+        }
 
 
 def start(db, catalog, user, day, today, routine_id, now) -> int:
@@ -63,8 +68,9 @@ def start(db, catalog, user, day, today, routine_id, now) -> int:
         raise TickRefused("That routine is not in your programs today.", 404)
     if not card.tickable:
         raise TickRefused(card.refusal.message if card.refusal else f"Not today: {card.verdict.reason}.")
-    return store.start_guided(db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now,
-                              version_of(card))
+    return store.start_guided(
+        db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now, version_of(card)
+    )
 
 
 def load(db, catalog, user, session_id) -> Player | None:

@@ -3,14 +3,14 @@
 Either way the device's rules hold (they are shared, see device_rules); the start page shows the
 sessions each choice gives in the week of the start day.
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from model.rules import device_rules, schedule
 
 from model import store
 from model.device_day import gap_for
 from model.enrolled import phase_rules, plans_for
+from model.rules import device_rules, schedule
 
 CHOICES = ("switch", "both")
 
@@ -18,10 +18,10 @@ CHOICES = ("switch", "both")
 @dataclass(frozen=True)
 class Overlap:
     device: object
-    running: tuple        # (enrollment, program) already active on this device type
-    week: tuple           # the days previewed
-    switch: tuple         # [(day, [labels])] if the new one replaces the running ones
-    both: tuple           # ... if both run, sharing the device's rules
+    running: tuple  # (enrollment, program) already active on this device type
+    week: tuple  # the days previewed
+    switch: tuple  # [(day, [labels])] if the new one replaces the running ones
+    both: tuple  # ... if both run, sharing the device's rules
 
     @property
     def running_names(self) -> str:
@@ -52,14 +52,24 @@ def overlap(db, catalog, user, program, start_day: date) -> Overlap | None:
     since = first - timedelta(days=70)
     by_routine, by_device = store.done_days(db, user.id, since, first)
     gap = max([gap_for(device, {})] + [gap_for(device, e.options) for e, _ in running])
-    current = [device_rules.Planned(p.name, p.routine_id, plans[e.id], tuple(by_routine.get(p.routine_id, ())))
-               for e, p in running]
+    current = [
+        device_rules.Planned(p.name, p.routine_id, plans[e.id], tuple(by_routine.get(p.routine_id, ())))
+        for e, p in running
+    ]
     gated, ready_on = plans[running[0][0].id].gated, plans[running[0][0].id].ready_on
-    new_plan = schedule.Plan(start_day, (schedule.Version(start_day, phase_rules(program), gap_for(device, {})),),
-                             ready_on=ready_on, gated=gated)
+    new_plan = schedule.Plan(
+        start_day,
+        (schedule.Version(start_day, phase_rules(program), gap_for(device, {})),),
+        ready_on=ready_on,
+        gated=gated,
+    )
     new = device_rules.Planned(program.name, program.routine_id, new_plan, ())
     past = tuple(by_device.get(device.id, ()))
     done = [(d, p.label) for p in current for d in p.routine_days if first <= d <= last]
-    return Overlap(device, tuple(running), tuple(first + timedelta(days=i) for i in range((last - first).days + 1)),
-                   tuple(device_rules.week_preview([new], past, gap, first, last, user.week_start, done)),
-                   tuple(device_rules.week_preview([*current, new], past, gap, first, last, user.week_start, done)))
+    return Overlap(
+        device,
+        tuple(running),
+        tuple(first + timedelta(days=i) for i in range((last - first).days + 1)),
+        tuple(device_rules.week_preview([new], past, gap, first, last, user.week_start, done)),
+        tuple(device_rules.week_preview([*current, new], past, gap, first, last, user.week_start, done)),
+    )

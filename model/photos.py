@@ -1,8 +1,9 @@
 """Progress photos: re-encoded with Pillow (orientation kept, EXIF, XMP, comments and location dropped),
 size-limited, within a per-user quota."""
+
 import secrets
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from io import BytesIO
 from pathlib import Path
 
@@ -12,10 +13,10 @@ from model import store
 
 ANGLES = ("front", "left", "right")
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000      # a 40-megapixel photo; more is refused as a possible decompression bomb
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is refused as a possible decompression bomb
 LONGEST_SIDE = 1600
 FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
-QUOTA_BYTES = 100 * 1024 * 1024   # per user: about two years of weekly photos at three angles
+QUOTA_BYTES = 100 * 1024 * 1024  # per user: about two years of weekly photos at three angles
 
 
 class PhotoError(ValueError):
@@ -39,8 +40,14 @@ def _readable():
             yield
     except PhotoError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError) as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise PhotoError("That file is not a photo we can read (JPEG, PNG or WebP).") from error
 
 
@@ -77,7 +84,7 @@ def reencode(data: bytes, max_bytes: int = MAX_BYTES, max_side: int | None = Non
         with Image.open(BytesIO(data)) as image:
             image = ImageOps.exif_transpose(image).convert("RGB")
             image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
-            image.info.clear()   # Pillow would carry a comment, XMP (which can hold a location) over
+            image.info.clear()  # Pillow would carry a comment, XMP (which can hold a location) over
             out = BytesIO()
             image.save(out, "JPEG", quality=85, optimize=True)
             return out.getvalue(), image.width, image.height
@@ -98,10 +105,8 @@ def used_bytes(db, folder: Path, user_id) -> int:
     """The bytes the user's photo files take."""
     total = 0
     for name in store.photo_files_of(db, user_id):
-        try:
+        with suppress(OSError):
             total += (folder / name).stat().st_size
-        except OSError:
-            pass
     return total
 
 
@@ -109,14 +114,15 @@ def _check_quota(db, folder, user_id, week, angle, new_size, quota):
     replaced = next((p.filename for p in store.photos_of_week(db, user_id, week) if p.angle == angle), None)
     used = used_bytes(db, folder, user_id)
     if replaced:
-        try:
+        with suppress(OSError):
             used -= (folder / replaced).stat().st_size
-        except OSError:
-            pass
     if used + new_size > quota:
-        raise PhotoError(f"Your photos take {_megabytes(used)} of the {_megabytes(quota)} FaceReps keeps for one "
-                         "account, so this one was not saved. You can still replace a week's photo at an angle "
-                         "you already have.", 413)
+        raise PhotoError(
+            f"Your photos take {_megabytes(used)} of the {_megabytes(quota)} FaceReps keeps for one "
+            "account, so this one was not saved. You can still replace a week's photo at an angle "
+            "you already have.",
+            413,
+        )
 
 
 def save(db, folder: Path, user_id, week, angle, data: bytes, now, max_bytes: int = MAX_BYTES, quota=QUOTA_BYTES):
@@ -131,8 +137,9 @@ def save(db, folder: Path, user_id, week, angle, data: bytes, now, max_bytes: in
     try:
         write_file(folder / name, jpeg)
     except OSError as error:
-        raise PhotoError("The photo could not be saved (the server is short of space). Try again later.",
-                         507) from error
+        raise PhotoError(
+            "The photo could not be saved (the server is short of space). Try again later.", 507
+        ) from error
     try:
         replaced = store.save_photo(db, user_id, week, angle, name, width, height, now)
     except Exception:

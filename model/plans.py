@@ -1,19 +1,23 @@
 """A user's own plan for any routine: one or two phases from the catalog's cadences, checked against
 the device's spacing (which a plan cannot switch off), stored, then started like a catalog program."""
-from dataclasses import asdict
 
-from model.rules import schedule
-from model.rules.forms import whole_number
+from dataclasses import asdict
 
 from model import store
 from model.catalog import CADENCE_KINDS, CADENCE_LIMITS, PHASE_LIMITS, Device, Routine
-from model.routines import copy_name, new_id, read_name
 from model.device_day import gap_for
+from model.routines import copy_name, new_id, read_name
+from model.rules import schedule
+from model.rules.forms import whole_number
 
 PLAN_PREFIX = "my-plan-"
 PHASES = (1, 2)
-KIND_LABELS = {"per_week": "times a week", "every_days": "every N days", "sessions_over_weeks": "sessions over weeks",
-               "per_month": "times a month"}
+KIND_LABELS = {
+    "per_week": "times a week",
+    "every_days": "every N days",
+    "sessions_over_weeks": "sessions over weeks",
+    "per_month": "times a month",
+}
 LENGTHS = ("weeks", "sessions", "ongoing")
 
 
@@ -35,15 +39,26 @@ def _cadence(form, p, problems) -> dict | None:
         problems[f"{p}_kind"] = "Choose how often."
         return None
     if kind == "per_week":
-        count = _number(form, f"{p}_per_week", CADENCE_LIMITS["per_week"],
-                        "the times a week (one session a day at most)", problems)
+        count = _number(
+            form, f"{p}_per_week", CADENCE_LIMITS["per_week"], "the times a week (one session a day at most)", problems
+        )
         return {"kind": kind, "count": count}
     if kind == "every_days":
-        return {"kind": kind, "days": _number(form, f"{p}_every_days", CADENCE_LIMITS["every_days"], "the days",
-                                              problems)}
+        return {
+            "kind": kind,
+            "days": _number(form, f"{p}_every_days", CADENCE_LIMITS["every_days"], "the days", problems),
+        }
     if kind == "per_month":
-        return {"kind": kind, "count": _number(form, f"{p}_per_month", CADENCE_LIMITS["per_month"],
-                                               "the times a month (more often: choose times a week)", problems)}
+        return {
+            "kind": kind,
+            "count": _number(
+                form,
+                f"{p}_per_month",
+                CADENCE_LIMITS["per_month"],
+                "the times a month (more often: choose times a week)",
+                problems,
+            ),
+        }
     weeks = _number(form, f"{p}_over_weeks", CADENCE_LIMITS["over_weeks"], "the weeks", problems)
     count = _number(form, f"{p}_sessions", (1, max(weeks, 1) * 7), "the sessions (one a day at most)", problems)
     return {"kind": kind, "count": count, "weeks": weeks}
@@ -57,10 +72,11 @@ def _length(form, p, last, cadence, problems) -> dict:
     if length == "weeks":
         return {"length_weeks": _number(form, f"{p}_length_weeks", PHASE_LIMITS["weeks"], "the weeks", problems)}
     if length == "sessions":
-        return {"length_sessions": _number(form, f"{p}_length_sessions", PHASE_LIMITS["sessions"], "the sessions",
-                                           problems)}
+        return {
+            "length_sessions": _number(form, f"{p}_length_sessions", PHASE_LIMITS["sessions"], "the sessions", problems)
+        }
     if cadence and cadence["kind"] == "sessions_over_weeks":
-        return {"length_sessions": cadence["count"]}   # as in the catalog: the phase ends with its sessions
+        return {"length_sessions": cadence["count"]}  # as in the catalog: the phase ends with its sessions
     if not last:
         problems[f"{p}_length"] = "Only the last phase goes on with no end: say how long this one lasts."
     return {}
@@ -82,8 +98,11 @@ def read_phases(form, device: Device, gap: int) -> tuple[list, dict]:
         limit = schedule.most_often(rule, gap) if not any(key.startswith(p) for key in problems) else None
         if limit:
             field = f"{p}_{'sessions' if rule.kind == 'sessions_over_weeks' else rule.kind}"
-            problems[field] = (f"{device.name} needs {gap} days between sessions: {limit}." if gap > 1
-                               else f"A routine is done at most once a day: {limit}.")
+            problems[field] = (
+                f"{device.name} needs {gap} days between sessions: {limit}."
+                if gap > 1
+                else f"A routine is done at most once a day: {limit}."
+            )
         phases.append(asdict(rule))
     return phases, problems
 
@@ -92,20 +111,29 @@ def defaults(catalog, routine: Routine) -> dict:
     """Form values to begin with: the catalog program's plan for the routine (or its source), if any."""
     source = routine.based_on or routine.id
     program = next((p for p in catalog.programs.values() if p.routine_id == source and p.owner is None), None)
-    values = form_values(program) if program else {"p1_kind": "per_week", "p1_per_week": "3", "p1_length": "ongoing",
-                                                     "p2_kind": "none"}
+    values = (
+        form_values(program)
+        if program
+        else {"p1_kind": "per_week", "p1_per_week": "3", "p1_length": "ongoing", "p2_kind": "none"}
+    )
     return values | {"name": routine.name if routine.owner else copy_name(routine)}
 
 
 def form_values(program) -> dict:
     """A program's phases as the plan form's values."""
     values = {"name": program.name, "p2_kind": "none"}
-    for number, phase in zip(PHASES, program.phases[:2]):
+    for number, phase in zip(PHASES, program.phases[:2], strict=False):  # a plan has one or two phases
         p, cadence = f"p{number}", phase.cadence
         field = {"per_week": "per_week", "per_month": "per_month", "sessions_over_weeks": "sessions"}.get(cadence.kind)
-        values.update({f"{p}_kind": cadence.kind, f"{p}_{field or 'every_days'}": cadence.count or cadence.days,
-                       f"{p}_length": "weeks" if phase.weeks else "sessions" if phase.sessions else "ongoing",
-                       f"{p}_length_weeks": phase.weeks, f"{p}_length_sessions": phase.sessions})
+        values.update(
+            {
+                f"{p}_kind": cadence.kind,
+                f"{p}_{field or 'every_days'}": cadence.count or cadence.days,
+                f"{p}_length": "weeks" if phase.weeks else "sessions" if phase.sessions else "ongoing",
+                f"{p}_length_weeks": phase.weeks,
+                f"{p}_length_sessions": phase.sessions,
+            }
+        )
         if cadence.kind == "sessions_over_weeks":
             values[f"{p}_over_weeks"] = cadence.weeks
     return {key: str(value) for key, value in values.items() if value not in (0, None)}
@@ -142,10 +170,13 @@ def spacing_problem(program, device, options) -> str | None:
     """At start: whether the plan fits the spacing of the options chosen (a longer needle spaces more)."""
     gap = gap_for(device, options)
     for phase in program.phases:
-        rule = schedule.PhaseRule(phase.name, phase.cadence.kind, phase.cadence.count, phase.cadence.days,
-                                  phase.cadence.weeks)
+        rule = schedule.PhaseRule(
+            phase.name, phase.cadence.kind, phase.cadence.count, phase.cadence.days, phase.cadence.weeks
+        )
         limit = schedule.most_often(rule, gap)
         if limit:
-            return (f"With these choices {device.name.lower()} needs {gap} days between sessions, and your plan's "
-                    f"{phase.name.lower()} phase asks for more ({limit}). Change the plan or your choices.")
+            return (
+                f"With these choices {device.name.lower()} needs {gap} days between sessions, and your plan's "
+                f"{phase.name.lower()} phase asks for more ({limit}). Change the plan or your choices."
+            )
     return None

@@ -1,11 +1,11 @@
 """Starting and managing programs: parse the start form, apply the screening, store the result."""
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from model import overlap, plans, store
-
-from model.rules import screening
 from model.enrolled import phase_snapshot
+from model.rules import screening
 
 MAX_START_AHEAD = timedelta(days=365)
 MAX_PAUSE = timedelta(days=366)
@@ -15,6 +15,7 @@ REASON_MAX = 200
 @dataclass
 class StartOutcome:
     """What happened to a start request: an enrollment id, or a verdict and problems to show."""
+
     enrollment_id: int | None = None
     verdict: screening.Verdict | None = None
     problems: dict = field(default_factory=dict)
@@ -101,14 +102,17 @@ def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
         problems["plan"] = too_often
     running = overlap.running_on_device(db, catalog, user_id, program)
     if running and form.get("existing") not in overlap.CHOICES:
-        problems["existing"] = (f"You already follow “{running[0][1].name}” on {device.name.lower()}: "
-                                "choose whether to switch to this one or to run both.")
+        problems["existing"] = (
+            f"You already follow “{running[0][1].name}” on {device.name.lower()}: "
+            "choose whether to switch to this one or to run both."
+        )
     if problems:
         return outcome
     options["skip_areas"] = list(verdict.skip_areas)
     record = (device.id, device.questions_version, answers, bool(verdict.clinician), today)
-    outcome.enrollment_id = store.start_enrollment(db, user_id, program.id, start_day, options, record, now,
-                                                   phases=phase_snapshot(program))
+    outcome.enrollment_id = store.start_enrollment(
+        db, user_id, program.id, start_day, options, record, now, phases=phase_snapshot(program)
+    )
     if outcome.enrollment_id is None:
         problems["program"] = "You already follow this program."
     elif running and form.get("existing") == "switch":

@@ -1,12 +1,12 @@
 """The weekly review: each program's week against its plan, streak, strength, heatmap, check-ins."""
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from model.rules import progress, schedule
-from model.rules.forms import whole_number
-
 from model import store
 from model.enrolled import history_start, plans_for
+from model.rules import progress, schedule
+from model.rules.forms import whole_number
 
 HEATMAP_WEEKS = 12
 TREND_WEEKS = 12
@@ -23,7 +23,7 @@ class ProgramWeek:
     week: progress.Week
     streak: int
     streak_capped: bool
-    strength: int           # percent
+    strength: int  # percent
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,9 @@ class Review:
     first: date
     today: date
     programs: list
-    heatmap: list           # seven rows (weekday, cells), the cells from the oldest week
+    heatmap: list  # seven rows (weekday, cells), the cells from the oldest week
     checkin: object
-    trend: list             # check-ins of the last TREND_WEEKS weeks
+    trend: list  # check-ins of the last TREND_WEEKS weeks
     photos: list
     first_photo: object
     latest_photo: object
@@ -49,8 +49,13 @@ def week_of(user, day: date) -> date:
 
 def build(db, catalog, user, first: date, today: date) -> Review:
     """The review of the week starting `first`."""
-    enrollments = [e for e in store.enrollments_of(db, user.id) if e.program_id in catalog.programs
-                   and e.start_day <= first + timedelta(days=6) and (e.stopped_on is None or e.stopped_on > first)]
+    enrollments = [
+        e
+        for e in store.enrollments_of(db, user.id)
+        if e.program_id in catalog.programs
+        and e.start_day <= first + timedelta(days=6)
+        and (e.stopped_on is None or e.stopped_on > first)
+    ]
     plans, _ = plans_for(db, catalog, user, enrollments)
     # Verdicts from a year back onwards need no sessions older than what the day a year back needs.
     horizon = week_of(user, min(today, first)) - progress.STREAK_WEEKS_SHOWN * WEEK
@@ -74,8 +79,17 @@ def build(db, catalog, user, first: date, today: date) -> Review:
     checkins = store.checkins_between(db, user.id, first - (TREND_WEEKS - 1) * WEEK, first)
     this = next((c for c in checkins if c.week == first), None)
     first_photo, latest_photo = store.first_and_latest_photo(db, user.id)
-    return Review(first, today, weeks, heatmap, this, checkins, store.photos_of_week(db, user.id, first),
-                  first_photo, latest_photo)
+    return Review(
+        first,
+        today,
+        weeks,
+        heatmap,
+        this,
+        checkins,
+        store.photos_of_week(db, user.id, first),
+        first_photo,
+        latest_photo,
+    )
 
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -93,8 +107,13 @@ def heat_row(first: date, counts: dict, today: date) -> tuple:
         day = first + w * WEEK
         count = counts.get(day, 0)
         css = HEAT_CLASSES[min(count, 3)] + (" future" if day > today else "")
-        cells.append((css, f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month]}: "
-                           f"{count} session{'' if count == 1 else 's'}"))
+        cells.append(
+            (
+                css,
+                f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month]}: "
+                f"{count} session{'' if count == 1 else 's'}",
+            )
+        )
     return DAY_NAMES[first.weekday()][:2], cells
 
 

@@ -3,12 +3,13 @@
 Edits are pure functions on a list of step dicts that return a new list or raise RoutineProblem;
 `save` stores the result (a version some session ran is kept: see store.save_routine).
 """
+
 import secrets
 from dataclasses import asdict
 
 from model import store
-from model.rules.forms import whole_number
 from model.catalog import AREAS, MAX_REPS, MAX_STEP_SECONDS, OWN_PREFIX, SIDES, Device, Routine, Step
+from model.rules.forms import whole_number
 
 MAX_STEPS = 60
 NAME_MAX = 80
@@ -33,6 +34,7 @@ def new_id(prefix=OWN_PREFIX) -> str:
 
 
 # Reading forms -------------------------------------------------------------------------------------
+
 
 def _whole(form, name, low, high, problems, label, default=None):
     raw = (form.get(name) or "").strip()
@@ -83,6 +85,7 @@ def read_step(form, step_id) -> tuple[dict | None, dict]:
 
 # Edits on a list of step dicts ---------------------------------------------------------------------
 
+
 def _index(steps, step_id) -> int:
     for index, step in enumerate(steps):
         if step["id"] == step_id:
@@ -105,7 +108,7 @@ def remove(steps, step_id) -> list:
     index = _index(steps, step_id)
     if len(steps) == 1:
         raise RoutineProblem("A routine needs at least one step: add another before removing this one.")
-    return steps[:index] + steps[index + 1:]
+    return steps[:index] + steps[index + 1 :]
 
 
 def read_position(form, count) -> int | None:
@@ -132,7 +135,7 @@ def add(steps, step, position=None) -> list:
 def update(steps, step_id, step, position=None) -> list:
     """Replace a step's fields, and move it to `position` when one is given."""
     index = _index(steps, step_id)
-    rest = steps[:index] + steps[index + 1:]
+    rest = steps[:index] + steps[index + 1 :]
     index = index if position is None else position - 1
     return [*rest[:index], dict(step, id=step_id), *rest[index:]]
 
@@ -156,8 +159,9 @@ def retime_glides(steps, form) -> list:
         raise RoutineProblem("This routine has no timed glides to change.", "glide_seconds")
     if any(step["cue_seconds"] and step["reps"] * glide > MAX_STEP_SECONDS for step in steps):
         raise RoutineProblem(f"That makes a step longer than an hour ({MAX_STEP_SECONDS} s).", "glide_seconds")
-    return [dict(step, cue_seconds=glide, seconds=step["reps"] * glide) if step["cue_seconds"] else step
-            for step in steps]
+    return [
+        dict(step, cue_seconds=glide, seconds=step["reps"] * glide) if step["cue_seconds"] else step for step in steps
+    ]
 
 
 def catalog_steps(catalog, device_id) -> list:
@@ -173,6 +177,7 @@ def catalog_steps(catalog, device_id) -> list:
 
 
 # Storing -------------------------------------------------------------------------------------------
+
 
 def copy(db, user_id, routine: Routine, now) -> str:
     """A personal copy of a catalog routine, linked to it; returns the new routine's id."""
@@ -218,12 +223,19 @@ def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
     if len(steps) > MAX_STEPS:
         raise RoutineProblem(f"A routine has at most {MAX_STEPS} steps.")
     device_name = device.name if device.owner else ""
-    version = store.save_routine(db, user_id, store.OwnRoutine(routine.id, None, device_name, routine.based_on,
-                                                               routine.name, routine.version, list(steps)),
-                                 now, expected_steps=steps_of(routine))
+    version = store.save_routine(
+        db,
+        user_id,
+        store.OwnRoutine(routine.id, None, device_name, routine.based_on, routine.name, routine.version, list(steps)),
+        now,
+        expected_steps=steps_of(routine),
+    )
     if version is None:
-        raise RoutineProblem("This routine was changed in another window meanwhile, so nothing was saved. "
-                             "Here it is as it is now: make your change again.", status=409)
+        raise RoutineProblem(
+            "This routine was changed in another window meanwhile, so nothing was saved. "
+            "Here it is as it is now: make your change again.",
+            status=409,
+        )
     return version
 
 
@@ -258,6 +270,7 @@ def version_steps(db, user_id, routine: Routine, version) -> tuple | None:
 
 # What differs from the catalog routine -------------------------------------------------------------
 
+
 def _label(step) -> str:
     """'Neck glides (left)': the title, with the side when it has one."""
     return f"{step.title} ({step.side})" if step.side in ("left", "right") else step.title
@@ -274,8 +287,9 @@ def _change(old: Step, new: Step) -> list:
     if old.reps != new.reps:
         changes.append(f"{new.reps} repetitions instead of {old.reps}")
     if old.cue_seconds != new.cue_seconds:
-        changes.append(f"a cue every {new.cue_seconds} s instead of {old.cue_seconds} s" if new.cue_seconds
-                       else "no cue rhythm")
+        changes.append(
+            f"a cue every {new.cue_seconds} s instead of {old.cue_seconds} s" if new.cue_seconds else "no cue rhythm"
+        )
     if old.instruction != new.instruction:
         changes.append("its own instruction")
     return changes
@@ -296,7 +310,7 @@ def differences(source: Routine | None, mine: Routine) -> list:
     added = [_label(step) for step in mine.steps if step.id not in old]
     if added:
         found.append("Added: " + "; ".join(added) + ".")
-    changed = {}   # one sentence per kind of change, naming every step it touched
+    changed = {}  # one sentence per kind of change, naming every step it touched
     for step in mine.steps:
         if step.id in old and (changes := _change(old[step.id], step)):
             changed.setdefault(", ".join(changes), []).append(_label(old[step.id]))

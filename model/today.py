@@ -1,12 +1,12 @@
 """A user's day: which routines are due, their steps and ticks, and setting a tick safely."""
-from dataclasses import asdict, dataclass, replace
+
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from model import device_day, routines, store
-
-from model.rules import schedule, screening
-from model.device_day import TickRefused, gap_for  # noqa: F401 (TickRefused: the name other modules use)
+from model.device_day import TickRefused, gap_for
 from model.enrolled import SKIP_REASON, history_start, plans_for, user_steps
+from model.rules import schedule, screening
 
 BACKFILL_DAYS = 7
 VIEW_PAST_DAYS = 366
@@ -16,6 +16,7 @@ VIEW_FUTURE_DAYS = 62
 @dataclass
 class Card:
     """One enrollment's routine on one day."""
+
     enrollment: object
     program: object
     device: object
@@ -24,10 +25,10 @@ class Card:
     ticked: frozenset
     verdict: schedule.Verdict
     next_day: date | None = None
-    session_done: bool = False   # every step ticked, or a guided session finished
-    refusal: object = None       # a device rule a new session would break (device_rules.Refusal)
-    tool_used: int = 0           # sessions with the current tool, for a device with a use limit
-    said: object = None          # what the safety answers mean (screening.Verdict), when they shape the card
+    session_done: bool = False  # every step ticked, or a guided session finished
+    refusal: object = None  # a device rule a new session would break (device_rules.Refusal)
+    tool_used: int = 0  # sessions with the current tool, for a device with a use limit
+    said: object = None  # what the safety answers mean (screening.Verdict), when they shape the card
 
     @property
     def ticked_count(self) -> int:
@@ -54,8 +55,8 @@ class Day:
     today: date
     due: list
     other: list
-    gates: list          # (device, gate) still to do
-    names: dict = None   # routine id → the program or plan following it (for reasons naming it)
+    gates: list  # (device, gate) still to do
+    names: dict = None  # routine id → the program or plan following it (for reasons naming it)
 
     @property
     def can_tick(self) -> bool:
@@ -80,7 +81,9 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
     `lookahead` finds the next due day of routines not due (a page shows it; a tick does not need it).
     """
     every = store.enrollments_of(db, user.id)
-    enrollments = [e for e in every if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)]
+    enrollments = [
+        e for e in every if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)
+    ]
     if not enrollments:
         return Day(day, today, [], [], [])
     names = device_day.labels(catalog, every)
@@ -97,22 +100,35 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
         program = catalog.programs[enrollment.program_id]
         device, routine, plan = catalog.device_of(program), catalog.routine_of(program), plans[enrollment.id]
         conflicts = [d for d in catalog.same_day_conflicts(device.id) if d.id in started_devices]
-        history = schedule.History(tuple(by_routine.get(routine.id, ())), tuple(by_device.get(device.id, ())),
-                                   conflicts[0].name.lower() if conflicts else None)
+        history = schedule.History(
+            tuple(by_routine.get(routine.id, ())),
+            tuple(by_device.get(device.id, ())),
+            conflicts[0].name.lower() if conflicts else None,
+        )
         verdict = schedule.evaluate(plan, history, day, user.week_start)
         if verdict.state == "paused" and day in plan.skip_days:
             verdict = schedule.Verdict("skipped", "skipped: a chosen skip is never a miss")
         session = sessions.get(routine.id)
-        card = Card(enrollment, program, device, routine, _steps_ran(db, user, routine, session, enrollment.options),
-                    frozenset(step for r, step in ticks if r == routine.id), verdict,
-                    session_done=bool(session and session.status == "done"))
+        card = Card(
+            enrollment,
+            program,
+            device,
+            routine,
+            _steps_ran(db, user, routine, session, enrollment.options),
+            frozenset(step for r, step in ticks if r == routine.id),
+            verdict,
+            session_done=bool(session and session.status == "done"),
+        )
         if verdict.state in ("due", "rest", "excluded") and not card.started:
             _apply_device_rules(db, catalog, user, card, day, uses)
         if lookahead and card.verdict.state not in ("due", "done", "stopped", "finished", "tool"):
             card.next_day = card.verdict.next_day or schedule.next_due_day(plan, history, day, user.week_start)
         if plan.gated and verdict.state not in ("upcoming", "stopped", "finished"):
-            gates += [(device, gate) for gate in device.gates
-                      if (device.id, gate.id) not in gates_done and (device, gate) not in gates]
+            gates += [
+                (device, gate)
+                for gate in device.gates
+                if (device.id, gate.id) not in gates_done and (device, gate) not in gates
+            ]
         cards.append(card)
     _settle_conflicts(catalog, cards, day)
     if lookahead:
@@ -138,9 +154,14 @@ def _apply_device_rules(db, catalog, user, card, day, uses):
     card.refusal = device_day.refusal_for(db, catalog, user.id, card, day, uses)
     if card.refusal and card.verdict.state != "rest":
         old = card.verdict
-        card.verdict = schedule.Verdict(card.refusal.kind, card.refusal.reason, phase=old.phase,
-                                        next_day=card.refusal.next_day, planned=old.planned,
-                                        done_in_week=old.done_in_week)
+        card.verdict = schedule.Verdict(
+            card.refusal.kind,
+            card.refusal.reason,
+            phase=old.phase,
+            next_day=card.refusal.next_day,
+            planned=old.planned,
+            done_in_week=old.done_in_week,
+        )
 
 
 def _steps_ran(db, user, routine, session, options) -> tuple:
@@ -159,17 +180,24 @@ def version_of(card) -> int | None:
 
 def _settle_conflicts(catalog, cards, day):
     """Two due devices that do not mix on one day: keep the one with the longer spacing due."""
-    due = sorted((c for c in cards if c.verdict.state == "due" and not c.started),
-                 key=lambda c: -gap_for(c.device, c.enrollment.options))
+    due = sorted(
+        (c for c in cards if c.verdict.state == "due" and not c.started),
+        key=lambda c: -gap_for(c.device, c.enrollment.options),
+    )
     kept = []
     for card in due:
         clash = next((k for k in kept if k.device in catalog.same_day_conflicts(card.device.id)), None)
         if clash is None:
             kept.append(card)
             continue
-        card.verdict = schedule.Verdict("excluded", f"{clash.device.name.lower()} is planned today and does not mix",
-                                        phase=card.verdict.phase, next_day=day + timedelta(days=1),
-                                        planned=card.verdict.planned, done_in_week=card.verdict.done_in_week)
+        card.verdict = schedule.Verdict(
+            "excluded",
+            f"{clash.device.name.lower()} is planned today and does not mix",
+            phase=card.verdict.phase,
+            next_day=day + timedelta(days=1),
+            planned=card.verdict.planned,
+            done_in_week=card.verdict.done_in_week,
+        )
         card.next_day = day + timedelta(days=1)
 
 
@@ -189,8 +217,20 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
     if done and not card.tickable:
         raise TickRefused(_not_on_this_day(card))
     guard = device_day.guard(catalog, user.id, card, day, before.names) if done else None
-    state = store.set_tick(db, user.id, day, routine_id, card.device.id, step_id, done,
-                           [s.id for s in card.steps], now, client_id, version_of(card), guard)
+    state = store.set_tick(
+        db,
+        user.id,
+        day,
+        routine_id,
+        card.device.id,
+        step_id,
+        done,
+        [s.id for s in card.steps],
+        now,
+        client_id,
+        version_of(card),
+        guard,
+    )
     card.session_done = state.status == "done"
     card.ticked = state.ticked  # as stored, with any tick another tab made meanwhile
     return before, card, step
@@ -211,8 +251,9 @@ def skip(db, catalog, user, day: date, today: date, routine_id, undo=False):
     if card is None:
         raise TickRefused("That routine is not in your programs on this day.", 404)
     if undo:
-        pause = next((p for p in card.enrollment.pauses if p.first_day == p.last_day == day
-                      and p.reason == SKIP_REASON), None)
+        pause = next(
+            (p for p in card.enrollment.pauses if p.first_day == p.last_day == day and p.reason == SKIP_REASON), None
+        )
         if pause is None:
             raise TickRefused("This day was not skipped.")
         store.end_pause(db, user.id, pause.id, day - timedelta(days=1))

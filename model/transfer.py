@@ -5,6 +5,7 @@ table, column and type, the JSON held in text columns included), then its values
 ids against the catalog and the file's own routines and plans, options against the device, the
 device rules) and its photos (re-encoded like uploads). A refused file says which field and why.
 """
+
 import base64
 import binascii
 import csv
@@ -12,34 +13,40 @@ import io
 import secrets
 import sqlite3
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import ConfigDict, Field, Json, StringConstraints, TypeAdapter, ValidationError, with_config
 from pydantic_core import from_json
-from typing_extensions import NotRequired, TypedDict
-
-from model.identity import accounts
-
-from model.rules import device_rules
+from typing_extensions import TypedDict
 
 from model import photos, store
-from model.catalog import AREAS, CADENCE_KINDS, CADENCE_LIMITS, MAX_REPS, MAX_STEP_SECONDS, PHASE_LIMITS, SIDES
-from model.catalog import own_device_id
+from model.catalog import (
+    AREAS,
+    CADENCE_KINDS,
+    CADENCE_LIMITS,
+    MAX_REPS,
+    MAX_STEP_SECONDS,
+    PHASE_LIMITS,
+    SIDES,
+    own_device_id,
+)
+from model.identity import accounts
 from model.routines import MAX_STEPS, NAME_MAX
+from model.rules import device_rules
 
 FORMAT = "facereps-export"
-VERSION = 2          # 2 added own routines, their versions and plans
+VERSION = 2  # 2 added own routines, their versions and plans
 READABLE = (1, 2)
-MAX_IMPORT_BYTES = 12 * 1024 * 1024   # the request limit (MAX_CONTENT_LENGTH): a larger file never arrives
+MAX_IMPORT_BYTES = 12 * 1024 * 1024  # the request limit (MAX_CONTENT_LENGTH): a larger file never arrives
 TOO_LARGE = f"That file is larger than {MAX_IMPORT_BYTES / (1024 * 1024):.3g} MB, the most FaceReps imports."
-MAX_IMPORT_PIXELS = 200_000_000       # re-encoding them all takes a few seconds of CPU at most
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)   # dates any schedule arithmetic can take
-MAX_INTEGER = 2 ** 63 - 1             # SQLite's INTEGER
-OWN_DEVICE_PREFIX = own_device_id("my-")   # 'my-device-': a device the catalog does not know, named by a user
-CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")   # a cell starting so is a formula to a spreadsheet (OWASP)
+MAX_IMPORT_PIXELS = 200_000_000  # re-encoding them all takes a few seconds of CPU at most
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)  # dates any schedule arithmetic can take
+MAX_INTEGER = 2**63 - 1  # SQLite's INTEGER
+OWN_DEVICE_PREFIX = own_device_id("my-")  # 'my-device-': a device the catalog does not know, named by a user
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is a formula to a spreadsheet (OWASP)
 
 
-class ImportError_(ValueError):
+class ImportRefused(ValueError):
     """The file cannot be imported; the message says why, `status` is the HTTP answer (422 or 413)."""
 
     def __init__(self, message, status=422):
@@ -48,6 +55,7 @@ class ImportError_(ValueError):
 
 
 # Export ---------------------------------------------------------------------------------------------
+
 
 def export_json(db, user, photo_folder, now) -> dict:
     data = store.rows_of_user(db, user.id)
@@ -69,13 +77,26 @@ def export_csv(db, user, catalog) -> str:
     data = store.rows_of_user(db, user.id)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["kind", "day", "routine", "status", "steps_done", "steps_total", "firmness", "fine_lines",
-                     "glow", "note"])
+    writer.writerow(
+        ["kind", "day", "routine", "status", "steps_done", "steps_total", "firmness", "fine_lines", "glow", "note"]
+    )
     rows = []
     for s in data["sessions"]:
         routine = catalog.routines.get(s["routine_id"])
-        rows.append(["session", s["day"], routine.name if routine else s["routine_id"], s["status"], s["steps_done"],
-                     s["steps_total"], "", "", "", ""])
+        rows.append(
+            [
+                "session",
+                s["day"],
+                routine.name if routine else s["routine_id"],
+                s["status"],
+                s["steps_done"],
+                s["steps_total"],
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     for c in data["checkins"]:
         rows.append(["check-in", c["week"], "", "", "", "", c["firmness"], c["fine_lines"], c["glow"], c["note"]])
     writer.writerows([_cell(value) for value in row] for row in rows)
@@ -101,7 +122,7 @@ PATTERN_WORDS = {
 STRICT = ConfigDict(extra="forbid", strict=True)
 Slug = Annotated[str, StringConstraints(pattern=SLUG)]
 Day = Annotated[str, StringConstraints(pattern=DAY)]
-Stamp = Annotated[str, StringConstraints(max_length=40)]   # a moment: parsed (with its time zone) below
+Stamp = Annotated[str, StringConstraints(max_length=40)]  # a moment: parsed (with its time zone) below
 
 
 def _text(low, high):
@@ -133,19 +154,21 @@ class Settings(TypedDict):
 @with_config(STRICT)
 class PhaseRule(TypedDict):
     """schedule.PhaseRule as stored (asdict): every field, as own_catalog reads them."""
+
     name: Name
     kind: Literal[CADENCE_KINDS]
     count: Count
     days: Count
     weeks: Count
-    length_weeks: Optional[Count]
-    length_sessions: Optional[Count]
+    length_weeks: Count | None
+    length_sessions: Count | None
     rollover: bool
 
 
 @with_config(STRICT)
 class StepRow(TypedDict):
     """catalog.Step as stored (asdict)."""
+
     id: Slug
     title: _text(1, 200)
     area: Literal[tuple(AREAS)]
@@ -167,7 +190,7 @@ class Enrollment(TypedDict):
     start_day: Day
     options: Json[dict[Slug, Any]]
     status: Literal["active", "stopped"]
-    stopped_on: Optional[Day]
+    stopped_on: Day | None
     created_at: Stamp
 
 
@@ -175,7 +198,7 @@ class Enrollment(TypedDict):
 class EnrollmentVersion(TypedDict):
     enrollment_id: Id
     effective_day: Day
-    phases: Optional[Json[Optional[Phases]]]   # NULL (or null): the catalog program's phases
+    phases: Json[Phases | None] | None  # NULL (or null): the catalog program's phases
     options: Json[dict[Slug, Any]]
     created_at: Stamp
 
@@ -184,7 +207,7 @@ class EnrollmentVersion(TypedDict):
 class Pause(TypedDict):
     enrollment_id: Id
     first_day: Day
-    last_day: Optional[Day]
+    last_day: Day | None
     reason: _text(0, 200)
 
 
@@ -207,12 +230,12 @@ class Session(TypedDict):
     steps_done: _whole(0, 1000)
     status: Literal["open", "done"]
     updated_at: Stamp
-    started_at: Optional[Stamp]
-    finished_at: Optional[Stamp]
-    current_step: Optional[Slug]
+    started_at: Stamp | None
+    finished_at: Stamp | None
+    current_step: Slug | None
     skipped: Json[Annotated[list[Slug], Field(max_length=100)]]
-    steps: Optional[Json[Steps]]
-    routine_version: Optional[_whole(1, MAX_INTEGER)]
+    steps: Json[Steps] | None
+    routine_version: _whole(1, MAX_INTEGER) | None
 
 
 @with_config(STRICT)
@@ -253,9 +276,9 @@ class Photo(TypedDict):
 @with_config(STRICT)
 class Routine(TypedDict):
     id: Annotated[str, StringConstraints(pattern=OWN_ROUTINE)]
-    device_id: Optional[Slug]
+    device_id: Slug | None
     device_name: _text(0, NAME_MAX)
-    based_on: Optional[Slug]
+    based_on: Slug | None
     name: Name
     version: _whole(1, MAX_INTEGER)
     created_at: Stamp
@@ -310,21 +333,47 @@ SCHEMA = TypeAdapter(ExportFile)
 assert set(ExportFile.__annotations__) >= set(store.TABLES), "every exported table has a schema"
 
 # Keys that are unique in the database: a file repeating one cannot be imported.
-UNIQUE = {"enrollments": ("id",), "enrollment_versions": ("enrollment_id", "effective_day"),
-          "sessions": ("day", "routine_id"), "ticks": ("day", "routine_id", "step_id"),
-          "gate_checks": ("device_id", "gate_id"), "checkins": ("week",), "photos": ("week", "angle"),
-          "routines": ("id",), "routine_versions": ("routine_id", "version"), "plans": ("id",),
-          "tool_changes": ("device_id", "day")}
-DAYS = {"enrollments": ("start_day", "stopped_on"), "enrollment_versions": ("effective_day",),
-        "pauses": ("first_day", "last_day"), "screenings": ("answered_on",), "sessions": ("day",), "ticks": ("day",),
-        "gate_checks": ("day",), "checkins": ("week",), "photos": ("week",), "tool_changes": ("day",)}
-STAMPS = {"enrollments": ("created_at",), "enrollment_versions": ("created_at",), "screenings": ("created_at",),
-          "sessions": ("updated_at", "started_at", "finished_at"), "ticks": ("ticked_at",),
-          "checkins": ("updated_at",), "photos": ("created_at",), "routines": ("created_at", "updated_at"),
-          "routine_versions": ("created_at",), "plans": ("created_at",)}
+UNIQUE = {
+    "enrollments": ("id",),
+    "enrollment_versions": ("enrollment_id", "effective_day"),
+    "sessions": ("day", "routine_id"),
+    "ticks": ("day", "routine_id", "step_id"),
+    "gate_checks": ("device_id", "gate_id"),
+    "checkins": ("week",),
+    "photos": ("week", "angle"),
+    "routines": ("id",),
+    "routine_versions": ("routine_id", "version"),
+    "plans": ("id",),
+    "tool_changes": ("device_id", "day"),
+}
+DAYS = {
+    "enrollments": ("start_day", "stopped_on"),
+    "enrollment_versions": ("effective_day",),
+    "pauses": ("first_day", "last_day"),
+    "screenings": ("answered_on",),
+    "sessions": ("day",),
+    "ticks": ("day",),
+    "gate_checks": ("day",),
+    "checkins": ("week",),
+    "photos": ("week",),
+    "tool_changes": ("day",),
+}
+STAMPS = {
+    "enrollments": ("created_at",),
+    "enrollment_versions": ("created_at",),
+    "screenings": ("created_at",),
+    "sessions": ("updated_at", "started_at", "finished_at"),
+    "ticks": ("ticked_at",),
+    "checkins": ("updated_at",),
+    "photos": ("created_at",),
+    "routines": ("created_at", "updated_at"),
+    "routine_versions": ("created_at",),
+    "plans": ("created_at",),
+}
 
 
 # Reading and checking a file ------------------------------------------------------------------------
+
 
 class _Refused(Exception):
     def __init__(self, where, why):
@@ -349,9 +398,16 @@ def _shown(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-TYPE_WORDS = {"string_type": "text", "int_type": "a whole number", "bool_type": "true or false",
-              "list_type": "a list", "dict_type": "an object", "none_required": "null",
-              "int_from_float": "a whole number", "float_type": "a number"}
+TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "none_required": "null",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+}
 
 
 def _why(error) -> str:
@@ -389,21 +445,24 @@ def _read(raw: bytes) -> tuple:
     """(the file's data as written, the same checked by the schema with its JSON text columns read);
     v1 files get the tables they did not have."""
     if not raw:
-        raise ImportError_("Choose the JSON file you exported from FaceReps.")
+        raise ImportRefused("Choose the JSON file you exported from FaceReps.")
     if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportError_(TOO_LARGE, 413)
+        raise ImportRefused(TOO_LARGE, 413)
     try:
         # pydantic's Rust parser: no recursion in Python, and more than 200 levels of nesting is an error;
         # the schema then allows only the format's own 3 (file, table, row), and 3 inside a JSON text column.
         data = from_json(raw, allow_inf_nan=False)
     except ValueError as error:
         deep = "recursion limit" in str(error)
-        raise ImportError_("That file is not a FaceReps export (it is nested too deeply)." if deep else
-                           "That file is not a FaceReps export (it is not valid JSON).") from error
+        raise ImportRefused(
+            "That file is not a FaceReps export (it is nested too deeply)."
+            if deep
+            else "That file is not a FaceReps export (it is not valid JSON)."
+        ) from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportError_("That file is not a FaceReps export.")
+        raise ImportRefused("That file is not a FaceReps export.")
     if data.get("version") not in READABLE:
-        raise ImportError_("That export comes from a FaceReps version this one cannot read.")
+        raise ImportRefused("That export comes from a FaceReps version this one cannot read.")
     data.setdefault("tool_changes", [])  # files exported before tool changes were kept
     if data["version"] == 1:  # before own routines: none to import, sessions ran catalog routines
         for table in ("routines", "routine_versions", "plans"):
@@ -417,8 +476,10 @@ def _read(raw: bytes) -> tuple:
         problems = error.errors(include_url=False)
         more = len(problems) - 1
         also = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise ImportError_(f"That export is incomplete or damaged: {_where(problems[0]['loc'])}: "
-                           f"{_why(problems[0])}{also}; nothing was imported.") from error
+        raise ImportRefused(
+            f"That export is incomplete or damaged: {_where(problems[0]['loc'])}: "
+            f"{_why(problems[0])}{also}; nothing was imported."
+        ) from error
     return data, checked
 
 
@@ -454,7 +515,7 @@ def _repeats(data):
 
 def _dates(data):
     for names, check in ((DAYS, _day), (STAMPS, _stamp)):
-        good = {None}   # values already read (a history repeats its days and moments many times)
+        good = {None}  # values already read (a history repeats its days and moments many times)
         for table, fields in names.items():
             for index, row in enumerate(data[table]):
                 for field in fields:
@@ -470,10 +531,12 @@ def _phases(phases, where):
     """A plan's phases as the scheduler can follow them (the bounds of the plan form and the catalog)."""
     for number, rule in enumerate(phases):
         at, kind = f"{where}[{number}]", rule["kind"]
-        field, limits = {"per_week": ("count", CADENCE_LIMITS["per_week"]),
-                         "every_days": ("days", CADENCE_LIMITS["every_days"]),
-                         "per_month": ("count", CADENCE_LIMITS["per_month"]),
-                         "sessions_over_weeks": ("weeks", CADENCE_LIMITS["over_weeks"])}[kind]
+        field, limits = {
+            "per_week": ("count", CADENCE_LIMITS["per_week"]),
+            "every_days": ("days", CADENCE_LIMITS["every_days"]),
+            "per_month": ("count", CADENCE_LIMITS["per_month"]),
+            "sessions_over_weeks": ("weeks", CADENCE_LIMITS["over_weeks"]),
+        }[kind]
         low, high = limits
         if not low <= rule[field] <= high:
             raise _Refused(f"{at}.{field}", f"{rule[field]} is not from {low} to {high} for {kind}")
@@ -516,6 +579,7 @@ def _options(options, device, where):
 
 class _NoOptions:
     """The options of a device the catalog does not know (a user's own): none."""
+
     name = "this device"
 
     @staticmethod
@@ -577,11 +641,15 @@ def _enrollments(catalog, checked, plans) -> dict:
         elif program_id in plans:
             device = plans[program_id]
         else:
-            raise _Refused(f"{where}.program_id", f"{program_id!r} is neither a catalog program nor a plan in this file")
+            raise _Refused(
+                f"{where}.program_id", f"{program_id!r} is neither a catalog program nor a plan in this file"
+            )
         if row["status"] == "active":
             if program_id in active:
-                raise _Refused(f"{where}.program_id", f"{program_id!r} is followed by another active enrollment "
-                               f"(enrollments[{active[program_id]}])")
+                raise _Refused(
+                    f"{where}.program_id",
+                    f"{program_id!r} is followed by another active enrollment (enrollments[{active[program_id]}])",
+                )
             active[program_id] = index
         _options(row["options"], device or _NoOptions, f"{where}.options")
         enrollments[row["id"]] = device
@@ -594,15 +662,18 @@ def _enrollments(catalog, checked, plans) -> dict:
             _phases(row["phases"], f"{where}.phases")
     for index, row in enumerate(checked["pauses"]):
         if row["enrollment_id"] not in enrollments:
-            raise _Refused(f"pauses[{index}].enrollment_id", f"{row['enrollment_id']} is not an enrollment in this file")
+            raise _Refused(
+                f"pauses[{index}].enrollment_id", f"{row['enrollment_id']} is not an enrollment in this file"
+            )
     return enrollments
 
 
 def _semantics(catalog, data, checked):
     """Every id, zone, date and option against the catalog and the file itself (raises _Refused)."""
     if data["settings"]["time_zone"] not in accounts.time_zones():
-        raise _Refused("settings.time_zone", f"{_shown(data['settings']['time_zone'])} is not a time zone "
-                       "(such as Europe/Paris)")
+        raise _Refused(
+            "settings.time_zone", f"{_shown(data['settings']['time_zone'])} is not a time zone (such as Europe/Paris)"
+        )
     _repeats(data)
     _dates(data)
     _enrollments(catalog, checked, _plans(catalog, checked, _own_routines(catalog, data, checked)))
@@ -611,8 +682,9 @@ def _semantics(catalog, data, checked):
     for table in ("screenings", "sessions", "tool_changes", "gate_checks"):
         for index, row in enumerate(data[table]):
             device_id = row["device_id"]
-            if _catalog_device(catalog, device_id) is None and (table == "gate_checks"
-                                                                or not device_id.startswith(OWN_DEVICE_PREFIX)):
+            if _catalog_device(catalog, device_id) is None and (
+                table == "gate_checks" or not device_id.startswith(OWN_DEVICE_PREFIX)
+            ):
                 raise _Refused(f"{table}[{index}].device_id", f"{device_id!r} is not a device type FaceReps knows")
     # Sessions and ticks may name a routine no longer there (a deleted own routine keeps its sessions):
     # their ids are checked as ids (URL-safe, by the schema), and every look-up of them allows a missing one.
@@ -637,8 +709,11 @@ def _images(data, quota_bytes) -> list:
             width, height = photos.dimensions(raw)
             pixels += width * height
             if pixels > MAX_IMPORT_PIXELS:
-                raise _Refused("photos", f"hold more than {MAX_IMPORT_PIXELS // 1_000_000} megapixels in all, the most "
-                               "one import re-encodes")
+                raise _Refused(
+                    "photos",
+                    f"hold more than {MAX_IMPORT_PIXELS // 1_000_000} megapixels in all, the most "
+                    "one import re-encodes",
+                )
             image = photos.reencode(raw, max_bytes=photos.MAX_BYTES, max_side=photos.LONGEST_SIDE)
         except (binascii.Error, ValueError) as error:
             if isinstance(error, photos.PhotoError):
@@ -646,8 +721,11 @@ def _images(data, quota_bytes) -> list:
             raise _Refused(where, "is not base64 (a photo's bytes)") from None
         total += len(image[0])
         if quota_bytes is not None and total > quota_bytes:
-            raise ImportError_(f"The photos in that file take more than {quota_bytes / (1024 * 1024):.3g} MB, the most "
-                               "FaceReps keeps for one account; nothing was imported.", 413)
+            raise ImportRefused(
+                f"The photos in that file take more than {quota_bytes / (1024 * 1024):.3g} MB, the most "
+                "FaceReps keeps for one account; nothing was imported.",
+                413,
+            )
         images.append(image)
     return images
 
@@ -657,25 +735,25 @@ def _checked(catalog, raw):
     try:
         _semantics(catalog, data, checked)
     except _Refused as refused:
-        raise ImportError_(f"That export is incomplete or damaged: {refused}; nothing was imported.") from None
+        raise ImportRefused(f"That export is incomplete or damaged: {refused}; nothing was imported.") from None
     broken = device_rules.history_problem(catalog, data["sessions"])
     if broken:
-        raise ImportError_(f"That export breaks a device's safety rules ({broken}); nothing was imported.")
+        raise ImportRefused(f"That export breaks a device's safety rules ({broken}); nothing was imported.")
     return data
 
 
 def import_json(db, catalog, user, raw: bytes, photo_folder, quota_bytes=None):
     """Import an export into this (empty) account: everything or, on any problem, nothing."""
     data = _checked(catalog, raw)
-    empty_only = ImportError_("Import into a new, empty account: this one already has programs or history.")
-    if store.has_history(db, user.id):   # early, to spare the photos' work; checked again when writing
+    empty_only = ImportRefused("Import into a new, empty account: this one already has programs or history.")
+    if store.has_history(db, user.id):  # early, to spare the photos' work; checked again when writing
         raise empty_only
     try:
         images = _images(data, quota_bytes)
     except _Refused as refused:
-        raise ImportError_(f"That export is incomplete or damaged: {refused}; nothing was imported.") from None
+        raise ImportRefused(f"That export is incomplete or damaged: {refused}; nothing was imported.") from None
     kept = []
-    for photo, image in zip(data["photos"], images):
+    for photo, image in zip(data["photos"], images, strict=True):
         if image is not None:
             photo.pop("jpeg_base64")
             photo.update(filename=f"{secrets.token_hex(16)}.jpg", width=image[1], height=image[2])
@@ -689,16 +767,19 @@ def import_json(db, catalog, user, raw: bytes, photo_folder, quota_bytes=None):
             path = photo_folder / photo["filename"]
             written.append(path)
             photos.write_file(path, jpeg)
+
     try:
         store.import_rows(db, user.id, data, before_commit=write_photos)
     except Exception as error:
-        for path in written:   # nothing was committed: no file stays either
+        for path in written:  # nothing was committed: no file stays either
             path.unlink(missing_ok=True)
         if isinstance(error, store.AccountNotEmpty):
             raise empty_only from None
         if isinstance(error, (KeyError, TypeError, ValueError, sqlite3.Error)):
-            raise ImportError_("That export is incomplete or damaged; nothing was imported.") from error
+            raise ImportRefused("That export is incomplete or damaged; nothing was imported.") from error
         if isinstance(error, OSError):
-            raise ImportError_("The photos could not be saved (the server is short of space); nothing was "
-                               "imported. Try again later.", 507) from error
+            raise ImportRefused(
+                "The photos could not be saved (the server is short of space); nothing was imported. Try again later.",
+                507,
+            ) from error
         raise

@@ -1,9 +1,9 @@
 """Fixtures: an app on a real SQLite file per test, a test client, a settable clock, an auth helper."""
-import html as html_module
-import re
-from datetime import datetime, timezone
 
+import html as html_module
 import os
+import re
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import settings
@@ -29,13 +29,13 @@ class Clock:
     def __call__(self):
         return self.moment
 
-    def set(self, *args, tz=timezone.utc):
+    def set(self, *args, tz=UTC):
         self.moment = datetime(*args, tzinfo=tz)
 
 
 @pytest.fixture
 def clock():
-    return Clock(datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc))
+    return Clock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -47,10 +47,16 @@ def make_app(tmp_path, clock):
     conn.close()
 
     def build(**config):
-        settings = {"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-only-secret",
-                    "CLOCK": clock, "RATELIMIT_ENABLED": False}
+        settings = {
+            "TESTING": True,
+            "DATABASE": str(path),
+            "SECRET_KEY": "test-only-secret",
+            "CLOCK": clock,
+            "RATELIMIT_ENABLED": False,
+        }
         settings.update(config)
         return create_app(settings)
+
     return build
 
 
@@ -76,8 +82,7 @@ class Auth:
         self.client = client
 
     def register(self, email="ana@example.com", password=PASSWORD, time_zone="Europe/Paris"):
-        return self.client.post("/register", data={"email": email, "password": password,
-                                                   "time_zone": time_zone})
+        return self.client.post("/register", data={"email": email, "password": password, "time_zone": time_zone})
 
     def login(self, email="ana@example.com", password=PASSWORD, remember=False, **extra):
         data = {"email": email, "password": password, **extra}

@@ -1,4 +1,5 @@
 """Helpers for the fault tests: a gunicorn server on a free loopback port, and a tiny HTTP client."""
+
 import http.client
 import os
 import signal
@@ -24,18 +25,42 @@ class Gunicorn:
     def __init__(self, database, workers=4):
         self.database, self.workers, self.port, self.process = Path(database), workers, free_port(), None
         self.log = self.database.with_suffix(".log")
-        self.env = {**os.environ, "FACEREPS_DATABASE": str(self.database), "FACEREPS_SECRET_KEY": "fault-tests",
-                    "PYTHONUNBUFFERED": "1"}
+        self.env = {
+            **os.environ,
+            "FACEREPS_DATABASE": str(self.database),
+            "FACEREPS_SECRET_KEY": "fault-tests",
+            "PYTHONUNBUFFERED": "1",
+        }
         self.env.pop("FACEREPS_ENV", None)
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=self.env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
 
     def start(self):
-        log = open(self.log, "a")
+        log = open(self.log, "a")  # noqa: SIM115 (the server process writes to it)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--access-logfile", "-", "app:app"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--access-logfile",
+                "-",
+                "app:app",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -69,8 +94,11 @@ class Client:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             body = urlencode(form or {}, doseq=True)
-            all_headers = {"Content-Type": "application/x-www-form-urlencoded",
-                           "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(headers or {})}
+            all_headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                **(headers or {}),
+            }
             connection.request(method, path, body if method == "POST" else None, all_headers)
             response = connection.getresponse()
             data = response.read()

@@ -1,4 +1,5 @@
 """A real SMTP server on a free loopback port (aiosmtpd) that keeps what it receives, as a fixture."""
+
 import queue
 import socket
 from email import message_from_bytes, policy
@@ -19,7 +20,7 @@ class Inbox:
         self.received = queue.Queue()
         self.logins = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         mail = message_from_bytes(envelope.content, policy=policy.default)
         self.received.put((envelope.rcpt_tos, mail))
         return "250 Message accepted for delivery"
@@ -54,8 +55,9 @@ def smtp_server():
     port = _free_port()
     # AUTH is offered in the clear on loopback (aiosmtpd warns if it is also required: it is not,
     # and `logins` shows that the app logged in).
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=inbox.authenticate,
-                            auth_require_tls=False)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=inbox.authenticate, auth_require_tls=False
+    )
     controller.start()
     inbox.url = f"smtp://{quote(SMTP_USER)}:{quote(SMTP_PASSWORD, safe='')}@127.0.0.1:{port}"
     yield inbox

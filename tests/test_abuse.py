@@ -1,4 +1,5 @@
 """Hostile input: every id-carrying URL of another user gives 404, and random values never give a 5xx."""
+
 import io
 import json
 
@@ -26,8 +27,11 @@ def owner_with_everything(app):
     enrollment = client.post("/programs/face-workout-daily/start", data=form).headers["Location"]
     client.post(f"{enrollment}/pause", data={"first_day": "2026-12-10", "last_day": "2026-12-12"})
     session = client.post("/sessions", data={"day": "2026-11-24", "routine": "face-workout-5min"}).headers["Location"]
-    client.post("/progress/weeks/2026-11-23/photos", content_type="multipart/form-data",
-                data={"angle": "front", "photo": (io.BytesIO(jpeg_with_gps()), "p.jpg")})
+    client.post(
+        "/progress/weeks/2026-11-23/photos",
+        content_type="multipart/form-data",
+        data={"angle": "front", "photo": (io.BytesIO(jpeg_with_gps()), "p.jpg")},
+    )
     return client, enrollment, session
 
 
@@ -42,12 +46,17 @@ def test_idor_matrix_every_id_url_is_404_for_another_user(make_app):
     intruder = app.test_client()
     Auth(intruder).register(email="intruder@example.com")
     matrix = [
-        ("GET", enrollment, {}), ("POST", f"{enrollment}/pause", {"first_day": "2026-11-24"}),
-        ("POST", f"{enrollment}/resume", {}), ("POST", f"{enrollment}/stop", {"confirm": "yes"}),
-        ("GET", f"{enrollment}/screening", {}), ("POST", f"{enrollment}/screening", {"q_palsy": "yes"}),
+        ("GET", enrollment, {}),
+        ("POST", f"{enrollment}/pause", {"first_day": "2026-11-24"}),
+        ("POST", f"{enrollment}/resume", {}),
+        ("POST", f"{enrollment}/stop", {"confirm": "yes"}),
+        ("GET", f"{enrollment}/screening", {}),
+        ("POST", f"{enrollment}/screening", {"q_palsy": "yes"}),
         ("POST", f"{enrollment}/pauses/{pause_id}/cancel", {}),
-        ("GET", session, {}), ("POST", f"{session}/steps/cheek-lifter", {"outcome": "done"}),
-        ("POST", f"{session}/back", {}), ("POST", f"{session}/finish", {}),
+        ("GET", session, {}),
+        ("POST", f"{session}/steps/cheek-lifter", {"outcome": "done"}),
+        ("POST", f"{session}/back", {}),
+        ("POST", f"{session}/finish", {}),
         ("GET", f"/photos/{photo_id}", {}),
         ("POST", "/days/2026-11-24/routines/face-workout-5min/steps/cheek-lifter", {"done": "1"}),
         ("POST", "/days/2026-11-24/routines/face-workout-5min/skip", {}),
@@ -59,9 +68,15 @@ def test_idor_matrix_every_id_url_is_404_for_another_user(make_app):
     assert export(owner) == before
 
 
-fields = st.one_of(st.none(), st.text(max_size=50), st.text(min_size=5000, max_size=6000),
-                   st.integers().map(str), st.sampled_from(["", "0", "-1", "yes", "no", "on", "1", "2026-11-24",
-                                                            "9999-99-99", "front", "done", "skip", "\x00", "💆"]))
+fields = st.one_of(
+    st.none(),
+    st.text(max_size=50),
+    st.text(min_size=5000, max_size=6000),
+    st.integers().map(str),
+    st.sampled_from(
+        ["", "0", "-1", "yes", "no", "on", "1", "2026-11-24", "9999-99-99", "front", "done", "skip", "\x00", "💆"]
+    ),
+)
 ENDPOINTS = [
     ("/account/settings", ["time_zone", "day_start_hour", "week_start"]),
     ("/account/password", ["current_password", "new_password"]),
@@ -81,18 +96,34 @@ ENDPOINTS = [
     ("/login", ["email", "password", "next", "remember"]),
     ("/routines/new", ["name", "device_id", "device_name", "title", "area", "side", "seconds", "reps", "cue_seconds"]),
     ("/routines/copy", ["routine_id"]),
-    ("/routines/{routine}/steps/jaw-release", ["title", "area", "side", "seconds", "reps", "cue_seconds", "instruction"]),
+    (
+        "/routines/{routine}/steps/jaw-release",
+        ["title", "area", "side", "seconds", "reps", "cue_seconds", "instruction"],
+    ),
     ("/routines/{routine}/steps/new", ["from", "title", "area", "seconds"]),
     ("/routines/{routine}/steps/cheek-lifter/move", ["direction"]),
     ("/routines/{routine}/glides", ["glide_seconds"]),
     ("/routines/{routine}/name", ["name", "device_name"]),
-    ("/routines/face-workout-5min/plan", ["name", "p1_kind", "p1_per_week", "p1_sessions", "p1_over_weeks",
-                                          "p1_length", "p1_length_weeks", "p2_kind", "p2_every_days"]),
+    (
+        "/routines/face-workout-5min/plan",
+        [
+            "name",
+            "p1_kind",
+            "p1_per_week",
+            "p1_sessions",
+            "p1_over_weeks",
+            "p1_length",
+            "p1_length_weeks",
+            "p2_kind",
+            "p2_every_days",
+        ],
+    ),
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.sampled_from(ENDPOINTS), st.data())
 def test_random_and_hostile_form_values_never_give_a_5xx(make_app, endpoint, data):
     app = fuzz_app(make_app)
@@ -128,6 +159,7 @@ def fuzz_app(make_app):
 @pytest.mark.parametrize("value", ["0" * 5000, "9" * 40, "٣", "1_0", "", "-"])
 def test_a_number_field_with_a_huge_or_foreign_value_gets_a_message(auth, client, value):
     auth.register()
-    page = client.post("/account/settings", data={"time_zone": "Europe/Paris", "day_start_hour": "3",
-                                                   "week_start": value})
+    page = client.post(
+        "/account/settings", data={"time_zone": "Europe/Paris", "day_start_hour": "3", "week_start": value}
+    )
     assert page.status_code == 422 and "Choose a day of the week." in page.get_data(as_text=True)

@@ -1,11 +1,11 @@
 """Registering, logging in and out, settings, password change and account deletion."""
+
 import random
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from model.identity import accounts
-
 from model import store
+from model.identity import accounts
 from tests.conftest import PASSWORD, text_of
 
 
@@ -38,12 +38,16 @@ def test_register_stores_email_lowercased_and_unique(auth, client, db):
 
 
 def test_register_refuses_short_long_and_common_passwords(auth, db):
-    for password, message in [("short", "at least 8"), ("x" * 257, "at most 256"),
-                              ("Password123", "easy to guess. This is a very common password."),
-                              ("sunshine1", "easy to guess. This is a very common password."),
-                              ("letmein123", "easy to guess. This is similar to a commonly used password."),
-                              ("qwertyuiop1", "easy to guess"), ("ana@example.com1", "easy to guess"),
-                              ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.')]:
+    for password, message in [
+        ("short", "at least 8"),
+        ("x" * 257, "at most 256"),
+        ("Password123", "easy to guess. This is a very common password."),
+        ("sunshine1", "easy to guess. This is a very common password."),
+        ("letmein123", "easy to guess. This is similar to a commonly used password."),
+        ("qwertyuiop1", "easy to guess"),
+        ("ana@example.com1", "easy to guess"),
+        ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
+    ]:
         response = auth.register(password=password)
         assert response.status_code == 422
         assert message in text_of(response), password
@@ -51,8 +55,10 @@ def test_register_refuses_short_long_and_common_passwords(auth, db):
 
 
 def test_register_accepts_a_128_character_password(auth):
-    password = ("tulip marble orbit canyon velvet lantern quarry pepper saddle harbor juniper cobalt "
-                "thimble pocket wren ribbon meadow kettle ant")
+    password = (
+        "tulip marble orbit canyon velvet lantern quarry pepper saddle harbor juniper cobalt "
+        "thimble pocket wren ribbon meadow kettle ant"
+    )
     assert len(password) == 128
     assert auth.register(password=password).status_code == 303
 
@@ -70,8 +76,11 @@ def test_passphrases_of_four_random_words_are_accepted(auth):
 
 
 def test_register_refuses_bad_emails_with_a_message(auth):
-    for email, message in [("", "Enter your email"), ("not-an-email", "like name@example.com"),
-                           ("a@" + "b" * 260 + ".com", "at most 254")]:
+    for email, message in [
+        ("", "Enter your email"),
+        ("not-an-email", "like name@example.com"),
+        ("a@" + "b" * 260 + ".com", "at most 254"),
+    ]:
         response = auth.register(email=email)
         assert response.status_code == 422
         assert message in text_of(response)
@@ -128,8 +137,9 @@ def test_without_remember_me_no_remember_cookie(user, auth, client):
 
 
 def test_settings_save_zone_day_start_and_week_start(user, client, db):
-    response = client.post("/account/settings", data={"time_zone": "Asia/Tokyo", "day_start_hour": "5",
-                                                      "week_start": "6"})
+    response = client.post(
+        "/account/settings", data={"time_zone": "Asia/Tokyo", "day_start_hour": "5", "week_start": "6"}
+    )
     assert response.status_code == 303
     saved = store.user_by_email(db, "ana@example.com")
     assert (saved.time_zone, saved.day_start_hour, saved.week_start) == ("Asia/Tokyo", 5, 6)
@@ -137,11 +147,13 @@ def test_settings_save_zone_day_start_and_week_start(user, client, db):
 
 
 def test_settings_refuse_bad_values_and_keep_the_old_ones(user, client, db):
-    for data, message in [({"time_zone": "Nowhere/City", "day_start_hour": "3", "week_start": "0"}, "Unknown time zone"),
-                          ({"time_zone": "UTC", "day_start_hour": "9", "week_start": "0"}, "from 0 to 5"),
-                          ({"time_zone": "UTC", "day_start_hour": "x", "week_start": "0"}, "from 0 to 5"),
-                          ({"time_zone": "UTC", "day_start_hour": "3", "week_start": "7"}, "day of the week"),
-                          ({}, "Unknown time zone")]:
+    for data, message in [
+        ({"time_zone": "Nowhere/City", "day_start_hour": "3", "week_start": "0"}, "Unknown time zone"),
+        ({"time_zone": "UTC", "day_start_hour": "9", "week_start": "0"}, "from 0 to 5"),
+        ({"time_zone": "UTC", "day_start_hour": "x", "week_start": "0"}, "from 0 to 5"),
+        ({"time_zone": "UTC", "day_start_hour": "3", "week_start": "7"}, "day of the week"),
+        ({}, "Unknown time zone"),
+    ]:
         response = client.post("/account/settings", data=data)
         assert response.status_code == 422
         assert message in text_of(response)
@@ -171,16 +183,16 @@ def test_today_is_the_users_local_day(user, client, clock):
 
 
 def test_change_password_needs_the_current_one(user, client, auth):
-    wrong = client.post("/account/password", data={"current_password": "nope nope nope",
-                                                   "new_password": "a brand new secret"})
+    wrong = client.post(
+        "/account/password", data={"current_password": "nope nope nope", "new_password": "a brand new secret"}
+    )
     assert wrong.status_code == 422
     assert "not your current password" in text_of(wrong)
     weak = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "12345678"})
     assert weak.status_code == 422 and "easy to guess" in text_of(weak)
     mine = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "ana@example.com"})
     assert mine.status_code == 422 and "easy to guess" in text_of(mine)  # the email counts as a known word
-    ok = client.post("/account/password", data={"current_password": PASSWORD,
-                                                "new_password": "a brand new secret"})
+    ok = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "a brand new secret"})
     assert ok.status_code == 303
     auth.logout()
     assert auth.login().status_code == 401

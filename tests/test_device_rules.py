@@ -1,15 +1,17 @@
 """Issue 13.1: a device type's rules hold across every program, plan and routine a user has for it."""
-from datetime import date, datetime, timedelta, timezone
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from model.store import db as database
-from model.rules import device_rules
-from model.store import migrations
 from model.catalog import load
+from model.rules import device_rules
+from model.store import db as database
+from model.store import migrations
 from tests.conftest import Auth, Clock, text_of
 from tests.test_programs_views import start as start_catalog
 from tests.test_routines import customise, plan
@@ -19,17 +21,31 @@ DAY = "2026-11-24"
 CATALOG_ROUTINE = "microcurrent-standard"
 
 
-STEPS = {CATALOG_ROUTINE: ["cleanse", "gel-left", "jaw-left", "cheek-left", "forehead-left", "gel-right",
-                           "jaw-right", "cheek-right", "forehead-right", "finish"]}
+STEPS = {
+    CATALOG_ROUTINE: [
+        "cleanse",
+        "gel-left",
+        "jaw-left",
+        "cheek-left",
+        "forehead-left",
+        "gel-right",
+        "jaw-right",
+        "cheek-right",
+        "forehead-right",
+        "finish",
+    ]
+}
 
 
 def _db(app):
     from model.store import db as database
+
     return database.connect(app.config["DATABASE"])
 
 
 def _user(app):
     from model.store import user_by_id
+
     return user_by_id(_db(app), 1)
 
 
@@ -46,7 +62,10 @@ def two_plans(user, client, app):
     """The catalog's 60-day program done today, then an own plan on the same device running too."""
     assert start_catalog(client, app).status_code == 303
     for step_id in STEPS[CATALOG_ROUTINE]:
-        assert client.post(f"/days/{DAY}/routines/{CATALOG_ROUTINE}/steps/{step_id}", data={"done": "1"}).status_code == 303
+        assert (
+            client.post(f"/days/{DAY}/routines/{CATALOG_ROUTINE}/steps/{step_id}", data={"done": "1"}).status_code
+            == 303
+        )
     routine_id, _, response = own_plan(client, app)
     assert response.status_code == 303
     return routine_id
@@ -57,8 +76,11 @@ def test_a_second_plan_on_the_device_is_not_due_the_day_the_first_was_done(two_p
     name = app.extensions["catalog"].programs["microcurrent-60-days"].name
     assert f"Done today with {name}: at most one microcurrent toning session a day" in page
     assert "Next: Wednesday 25 November 2026" in page
-    refused = client.post(f"/days/{DAY}/routines/{two_plans}/steps/cleanse", data={"done": "1"},
-                          headers={"HX-Request": "true", "HX-Target": f"step-{two_plans}-cleanse"})
+    refused = client.post(
+        f"/days/{DAY}/routines/{two_plans}/steps/cleanse",
+        data={"done": "1"},
+        headers={"HX-Request": "true", "HX-Target": f"step-{two_plans}-cleanse"},
+    )
     assert refused.status_code == 409
     assert f"Done today with {name}: at most one microcurrent toning session a day." in text_of(refused)
     db = _db(app)
@@ -91,8 +113,10 @@ def test_a_guided_step_is_refused_when_another_plan_was_done_meanwhile(user, cli
     finished = client.post(f"{player}/finish", headers={"Accept": "application/json"})
     assert finished.status_code == 409
     db = _db(app)
-    assert db.execute("SELECT count(*) FROM sessions WHERE routine_id = ? AND status = 'done'",
-                      [routine_id]).fetchone()[0] == 0
+    assert (
+        db.execute("SELECT count(*) FROM sessions WHERE routine_id = ? AND status = 'done'", [routine_id]).fetchone()[0]
+        == 0
+    )
 
 
 def test_a_rest_day_extra_session_keeps_the_devices_spacing(user, client, app, clock):
@@ -100,8 +124,12 @@ def test_a_rest_day_extra_session_keeps_the_devices_spacing(user, client, app, c
     clock.set(2026, 11, 20, 12, 0)
     client.post("/days/2026-11-20/gates/microneedling/patch_test")
     clock.set(2026, 11, 24, 12, 0)
-    assert start_catalog(client, app, "microneedling-roller-twice-weekly", "microneedling",
-                         needle_length="0.25").status_code == 303
+    assert (
+        start_catalog(
+            client, app, "microneedling-roller-twice-weekly", "microneedling", needle_length="0.25"
+        ).status_code
+        == 303
+    )
     steps = [s.id for s in app.extensions["catalog"].routines["microneedling-roller-025"].steps]
     for day in ("2026-11-24", "2026-11-26"):  # this week's two sessions
         clock.set(2026, 11, int(day[-2:]), 12, 0)
@@ -110,8 +138,9 @@ def test_a_rest_day_extra_session_keeps_the_devices_spacing(user, client, app, c
     clock.set(2026, 11, 27, 12, 0)
     page = text_of(client.get("/today"))
     assert "Rest day: 2 of 2 done this week" in page and "Do an extra session" not in page
-    assert "No extra session: too close to your session with Roller 0.25 mm, twice a week on Thursday 26 November" \
-        in page
+    assert (
+        "No extra session: too close to your session with Roller 0.25 mm, twice a week on Thursday 26 November" in page
+    )
     refused = client.post("/days/2026-11-27/routines/microneedling-roller-025/steps/" + steps[0], data={"done": "1"})
     assert refused.status_code == 303  # without JavaScript: back to the day, with the reason
     assert "at-home microneedling needs 2 days between sessions" in text_of(client.get(refused.headers["Location"]))
@@ -139,10 +168,11 @@ def test_starting_a_second_plan_on_the_device_asks_switch_or_both(user, client, 
 def test_switching_stops_the_running_plan_and_keeps_its_history(user, client, app, db):
     assert start_catalog(client, app).status_code == 303
     client.post(f"/days/{DAY}/routines/{CATALOG_ROUTINE}/steps/cleanse", data={"done": "1"})
-    routine_id, _, response = own_plan(client, app, existing="switch")
+    _routine_id, _, response = own_plan(client, app, existing="switch")
     assert response.status_code == 303
-    assert db.execute("SELECT status, stopped_on FROM enrollments WHERE program_id = 'microcurrent-60-days'"
-                      ).fetchone() == ("stopped", DAY)
+    assert db.execute(
+        "SELECT status, stopped_on FROM enrollments WHERE program_id = 'microcurrent-60-days'"
+    ).fetchone() == ("stopped", DAY)
     assert db.execute("SELECT count(*) FROM ticks WHERE routine_id = ?", [CATALOG_ROUTINE]).fetchone()[0] == 1
     page = text_of(client.get("/today"))
     # The stopped plan's session under way today still counts: the new one waits until tomorrow.
@@ -153,29 +183,40 @@ def test_the_tool_use_limit_holds_and_a_new_tool_resets_it(user, client, app, cl
     clock.set(2026, 11, 20, 12, 0)
     client.post("/days/2026-11-20/gates/microneedling/patch_test")
     clock.set(2026, 11, 24, 12, 0)
-    assert start_catalog(client, app, "microneedling-roller-twice-weekly", "microneedling",
-                         needle_length="0.25").status_code == 303
+    assert (
+        start_catalog(
+            client, app, "microneedling-roller-twice-weekly", "microneedling", needle_length="0.25"
+        ).status_code
+        == 303
+    )
     limit = app.extensions["catalog"].devices["microneedling"].tool_uses
     first = date(2026, 11, 24)
     for n in range(limit):  # sessions every third day, as the spacing allows
         day = first + timedelta(days=3 * n)
-        db.execute("INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
-                   "updated_at) VALUES (1, ?, 'microneedling-roller-025', 'microneedling', 1, 1, 'done', ?)",
-                   [day.isoformat(), day.isoformat()])
+        db.execute(
+            "INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
+            "updated_at) VALUES (1, ?, 'microneedling-roller-025', 'microneedling', 1, 1, 'done', ?)",
+            [day.isoformat(), day.isoformat()],
+        )
     db.conn.commit()
     day = first + timedelta(days=3 * limit)
     clock.set(day.year, day.month, day.day, 12, 0)
     page = text_of(client.get("/today"))
     assert f"tool has been used {limit} times: replace it (or its head) before the next session" in page
     step = app.extensions["catalog"].routines["microneedling-roller-025"].steps[0].id
-    refused = client.post(f"/days/{day}/routines/microneedling-roller-025/steps/{step}", data={"done": "1"},
-                          headers={"HX-Request": "true", "HX-Target": f"step-microneedling-roller-025-{step}"})
+    refused = client.post(
+        f"/days/{day}/routines/microneedling-roller-025/steps/{step}",
+        data={"done": "1"},
+        headers={"HX-Request": "true", "HX-Target": f"step-microneedling-roller-025-{step}"},
+    )
     assert refused.status_code == 409
     assert client.post(f"/days/{day}/tools/microneedling").status_code == 303
     page = text_of(client.get("/today"))
     assert f"use 1 of {limit} with this tool" in page
-    assert client.post(f"/days/{day}/routines/microneedling-roller-025/steps/{step}",
-                       data={"done": "1"}).status_code == 303
+    assert (
+        client.post(f"/days/{day}/routines/microneedling-roller-025/steps/{step}", data={"done": "1"}).status_code
+        == 303
+    )
     assert client.post(f"/days/{day}/tools/microcurrent").status_code == 404  # no use limit there
 
 
@@ -191,40 +232,59 @@ def test_pure_refusal_names_the_other_plan_and_spares_the_session_itself():
     assert device_rules.refusal(device, 1, uses, day + timedelta(days=1), "b") is None
     needling = catalog.devices["microneedling"]
     later = [device_rules.Use(day + timedelta(days=1), "a", "microneedling", "Plan A", True)]
-    assert "too close to your session with Plan A on Wednesday 25 November" in \
-        device_rules.refusal(needling, 2, later, day, "a").reason
+    assert (
+        "too close to your session with Plan A on Wednesday 25 November"
+        in device_rules.refusal(needling, 2, later, day, "a").reason
+    )
     unfinished = [device_rules.Use(day - timedelta(days=1), "a", "microneedling", "Plan A", False)]
     assert device_rules.refusal(needling, 2, unfinished, day, "a") is None  # only done sessions space
 
 
 # The property: any mix of plans, any order of ticks ----------------------------------------------
 
-DEVICES = {"microcurrent": ("microcurrent-60-days", "microcurrent-standard"),
-           "microneedling": ("microneedling-roller-twice-weekly", "microneedling-roller-025")}
+DEVICES = {
+    "microcurrent": ("microcurrent-60-days", "microcurrent-standard"),
+    "microneedling": ("microneedling-roller-twice-weekly", "microneedling-roller-025"),
+}
 
 
 @settings(max_examples=25, deadline=None)
-@given(ticks=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 3)), min_size=1, max_size=30),
-       pause=st.booleans())
+@given(ticks=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 3)), min_size=1, max_size=30), pause=st.booleans())
 def test_no_two_sessions_break_the_devices_rules_whatever_order_ticks_arrive_in(tmp_path_factory, ticks, pause):
     """Three enrollments on microcurrent (the catalog program and two own plans on copies of its routine,
     run side by side) and one on microneedling, which never shares a day with microcurrent; whole
     sessions ticked on any day of the back-fill window, in any order, with or without a pause."""
-    clock = Clock(datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc))
+    clock = Clock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
     folder = tmp_path_factory.mktemp("property")
     conn = database.connect(folder / "facereps.db")
     migrations.upgrade(conn)
     conn.close()
-    app = create_app({"TESTING": True, "DATABASE": str(folder / "facereps.db"), "SECRET_KEY": "test-only-secret",
-                      "CLOCK": clock, "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(folder / "facereps.db"),
+            "SECRET_KEY": "test-only-secret",
+            "CLOCK": clock,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     client = app.test_client()
     Auth(client).register()
     clock.set(2026, 11, 14, 12, 0)
     client.post("/days/2026-11-14/gates/microneedling/patch_test")
     clock.set(2026, 11, 17, 12, 0)
     assert start_catalog(client, app, start_day="2026-11-17").status_code == 303
-    assert start_catalog(client, app, "microneedling-roller-twice-weekly", "microneedling", needle_length="0.25",
-                         start_day="2026-11-17").status_code == 303
+    assert (
+        start_catalog(
+            client,
+            app,
+            "microneedling-roller-twice-weekly",
+            "microneedling",
+            needle_length="0.25",
+            start_day="2026-11-17",
+        ).status_code
+        == 303
+    )
     own = []
     for n in range(2):
         url = customise(client, CATALOG_ROUTINE)
@@ -245,17 +305,18 @@ def test_no_two_sessions_break_the_devices_rules_whatever_order_ticks_arrive_in(
     db = _db(app)
     done = db.execute("SELECT day, routine_id, device_id FROM sessions WHERE status = 'done' ORDER BY day").fetchall()
     by_device = {}
-    for day, routine_id, device_id in done:
+    for day, _routine, device_id in done:
         by_device.setdefault(device_id, []).append(date.fromisoformat(day))
     for device_id, found in by_device.items():
         gap = 1 if device_id == "microcurrent" else 2
-        assert all((b - a).days >= gap for a, b in zip(found, found[1:])), (device_id, found)
+        assert all((b - a).days >= gap for a, b in itertools.pairwise(found)), (device_id, found)
     days_of = {d: set(v) for d, v in by_device.items()}
     assert not (days_of.get("microcurrent", set()) & days_of.get("microneedling", set()))
 
 
 def own_routine(app, routine_id):
     from model.catalog import own as own_catalog
+
     return own_catalog.with_own(_db(app), app.extensions["catalog"], _user(app)).routines[routine_id]
 
 
@@ -275,10 +336,12 @@ def test_the_week_preview_keeps_a_session_already_done_today(user, client, app):
 
 def test_an_offline_replay_is_refused_like_a_tick(two_plans, client, app):
     """The outbox replays a tick made offline with its request id; it meets the same rule."""
-    for attempt in range(2):  # a replayed request is refused again, and nothing is written
-        replayed = client.post(f"/days/{DAY}/routines/{two_plans}/steps/cleanse",
-                               data={"done": "1", "client_id": "phone-1-7"},
-                               headers={"HX-Request": "true", "HX-Target": f"step-{two_plans}-cleanse"})
+    for _attempt in range(2):  # a replayed request is refused again, and nothing is written
+        replayed = client.post(
+            f"/days/{DAY}/routines/{two_plans}/steps/cleanse",
+            data={"done": "1", "client_id": "phone-1-7"},
+            headers={"HX-Request": "true", "HX-Target": f"step-{two_plans}-cleanse"},
+        )
         assert replayed.status_code == 409 and "at most one microcurrent toning session a day" in text_of(replayed)
     db = _db(app)
     assert db.execute("SELECT count(*) FROM ticks WHERE routine_id = ?", [two_plans]).fetchone()[0] == 0

@@ -2,6 +2,7 @@
 
 Bounded in time and loopback only.
 """
+
 import http.client
 import multiprocessing
 import sqlite3
@@ -37,8 +38,10 @@ def hammer(port, cookies, steps, results):
 
 def run_clients(port, cookie_sets, steps_for):
     results = multiprocessing.Queue()
-    workers = [multiprocessing.Process(target=hammer, args=(port, cookies, steps_for(i), results))
-               for i, cookies in enumerate(cookie_sets)]
+    workers = [
+        multiprocessing.Process(target=hammer, args=(port, cookies, steps_for(i), results))
+        for i, cookies in enumerate(cookie_sets)
+    ]
     for worker in workers:
         worker.start()
     collected = [results.get(timeout=240) for _ in workers]

@@ -5,6 +5,7 @@ sees the peers it would see on the internet; behind a proxy (FACEREPS_PROXY_HOPS
 connects from 127.0.0.1, as nginx would, and only X-Forwarded-For tells them apart. Every test uses
 its own accounts and addresses, so the counters of one never touch another.
 """
+
 import http.client
 import os
 import re
@@ -23,8 +24,13 @@ PASSWORD = "correct horse battery"
 WRONG = "not my password at all"
 # Small numbers keep the tests short; the defaults are in app.py (5 and 30 a minute, 10 in 15 minutes,
 # 30 s at most). As with the defaults, an account slows down only past what one address may try.
-CONFIG = {"LOGIN_LIMIT": "5 per minute", "LOGIN_ADDRESS_LIMIT": "8 per minute", "LOGIN_SLOW_AFTER": 6,
-          "LOGIN_SLOW_MAX": 2, "REGISTER_LIMIT": "100 per hour"}
+CONFIG = {
+    "LOGIN_LIMIT": "5 per minute",
+    "LOGIN_ADDRESS_LIMIT": "8 per minute",
+    "LOGIN_SLOW_AFTER": 6,
+    "LOGIN_SLOW_MAX": 2,
+    "REGISTER_LIMIT": "100 per hour",
+}
 
 
 class Server:
@@ -32,17 +38,40 @@ class Server:
 
     def __init__(self, folder, proxy_hops):
         self.port, self.log = free_port(), folder / "server.log"
-        env = {**os.environ, "FACEREPS_DATABASE": str(folder / "facereps.db"), "FACEREPS_SECRET_KEY": "limit-tests",
-               "FACEREPS_PROXY_HOPS": str(proxy_hops), "PORT": str(self.port), "WEB_CONCURRENCY": "1",
-               "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "FACEREPS_DATABASE": str(folder / "facereps.db"),
+            "FACEREPS_SECRET_KEY": "limit-tests",
+            "FACEREPS_PROXY_HOPS": str(proxy_hops),
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
         for name in ("FACEREPS_ENV", "RATELIMIT_STORAGE_URI"):
             env.pop(name, None)
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", f"app:create_app({CONFIG!r})"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--config",
+                    "deploy/gunicorn.conf.py",
+                    f"app:create_app({CONFIG!r})",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -50,7 +79,7 @@ class Server:
                     return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(self.log.read_text())
+                    raise RuntimeError(self.log.read_text()) from None
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
 
@@ -67,10 +96,13 @@ class Browser:
         self.server, self.address, self.forwarded_for, self.cookies = server, address, forwarded_for, {}
 
     def request(self, method, path, form=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30,
-                                                source_address=(self.address, 0))
-        headers = {"Content-Type": "application/x-www-form-urlencoded",
-                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.server.port, timeout=30, source_address=(self.address, 0)
+        )
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
         if self.forwarded_for:
             headers["X-Forwarded-For"] = self.forwarded_for
         try:

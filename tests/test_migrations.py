@@ -1,4 +1,5 @@
 """Migrations build the schema once, keep data, and the connection pragmas hold."""
+
 from model.store import db as database
 from model.store import migrations
 
@@ -44,6 +45,7 @@ def test_a_failed_write_transaction_leaves_nothing(tmp_path):
 
 def test_a_thread_keeps_its_connection_and_a_failed_request_drops_it(tmp_path):
     from model.store import db as database
+
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     kept = database.kept_connection(first)
     assert database.kept_connection(first) is kept
@@ -62,6 +64,7 @@ def test_a_writer_queues_at_the_gate_instead_of_timing_out(tmp_path, monkeypatch
     """A second writer waits for the first in the kernel's queue, however short SQLite's own patience."""
     import threading
     import time
+
     migrations.upgrade(database.connect(tmp_path / "m.db"))
     first = database.connect(tmp_path / "m.db")
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)

@@ -1,4 +1,5 @@
 """Operations: the health check, consistent backups, and migrations that keep every row."""
+
 import sqlite3
 
 from model.store import db as database
@@ -45,7 +46,8 @@ def test_migrations_from_the_first_one_keep_every_row(tmp_path):
     conn.execute("INSERT INTO logins (token, user_id, created_at) VALUES ('t', 1, 'then')")
     migrations.upgrade(conn)
     assert conn.execute("SELECT email, time_zone, cue_beep, reminder_time FROM users").fetchall() == [
-        ("a@b.co", "UTC", 1, "08:00")]
+        ("a@b.co", "UTC", 1, "08:00")
+    ]
     assert conn.execute("SELECT token FROM logins").fetchall() == [("t",)]
     applied = [m.name for m in migrations.migrations.applied(conn)]
     migrations.upgrade(conn)
@@ -57,8 +59,11 @@ def test_enrollments_made_before_plan_versions_get_one(tmp_path):
     conn = database.connect(tmp_path / "old.db")
     migrations.migrations.apply(conn, stop_before="m003_create_sessions_and_ticks")
     conn.execute("INSERT INTO users (id, email, password_hash, created_at) VALUES (1, 'a@b.co', 'h', 'then')")
-    conn.execute("INSERT INTO enrollments (user_id, program_id, start_day, options, created_at) "
-                 "VALUES (1, 'microcurrent-60-days', '2026-11-01', '{\"neck\": true}', 'then')")
+    conn.execute(
+        "INSERT INTO enrollments (user_id, program_id, start_day, options, created_at) "
+        "VALUES (1, 'microcurrent-60-days', '2026-11-01', '{\"neck\": true}', 'then')"
+    )
     migrations.upgrade(conn)
     assert conn.execute("SELECT enrollment_id, effective_day, phases, options FROM enrollment_versions").fetchall() == [
-        (1, "2026-11-01", None, '{"neck": true}')]
+        (1, "2026-11-01", None, '{"neck": true}')
+    ]

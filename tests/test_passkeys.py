@@ -1,24 +1,24 @@
 """Passkeys through the Flask client, answered by a small software authenticator (ES256, 'none'
 attestation) so every check of the server can be tried; the browser journey uses Chromium's."""
+
 import hashlib
 import json
 import secrets
 
 import cbor2
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
-from model.identity import passkeys
-
 from model import store
+from model.identity import passkeys
 from tests.conftest import PASSWORD, Auth, text_of
 
 ACCOUNT = "/account"
-ORIGIN = "http://localhost"    # the Flask test client's host
+ORIGIN = "http://localhost"  # the Flask test client's host
 
 
 class Authenticator:
@@ -26,7 +26,7 @@ class Authenticator:
 
     def __init__(self, origin=ORIGIN, rp_id="localhost"):
         self.origin, self.rp_id = origin, rp_id
-        self.keys = {}   # credential id -> (private key, user handle)
+        self.keys = {}  # credential id -> (private key, user handle)
         self.count = 0
 
     def _auth_data(self, flags, extra=b""):
@@ -34,8 +34,9 @@ class Authenticator:
         return hashlib.sha256(self.rp_id.encode()).digest() + bytes([flags]) + self.count.to_bytes(4, "big") + extra
 
     def _client_data(self, kind, challenge, origin=None):
-        return json.dumps({"type": kind, "challenge": challenge, "origin": origin or self.origin,
-                           "crossOrigin": False}).encode()
+        return json.dumps(
+            {"type": kind, "challenge": challenge, "origin": origin or self.origin, "crossOrigin": False}
+        ).encode()
 
     def create(self, options, origin=None):
         """The credential JSON for navigator.credentials.create's `options` (as the server sent them)."""
@@ -47,12 +48,21 @@ class Authenticator:
         auth_data = self._auth_data(0x01 | 0x04 | 0x40, attested)
         self.keys[bytes_to_base64url(credential_id)] = (key, options["user"]["id"])
         ident = bytes_to_base64url(credential_id)
-        return {"id": ident, "rawId": ident, "type": "public-key", "clientExtensionResults": {},
-                "response": {"clientDataJSON": bytes_to_base64url(self._client_data("webauthn.create",
-                                                                                    options["challenge"], origin)),
-                             "attestationObject": bytes_to_base64url(cbor2.dumps({"fmt": "none", "attStmt": {},
-                                                                                  "authData": auth_data})),
-                             "transports": ["internal"]}}
+        return {
+            "id": ident,
+            "rawId": ident,
+            "type": "public-key",
+            "clientExtensionResults": {},
+            "response": {
+                "clientDataJSON": bytes_to_base64url(
+                    self._client_data("webauthn.create", options["challenge"], origin)
+                ),
+                "attestationObject": bytes_to_base64url(
+                    cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
+                ),
+                "transports": ["internal"],
+            },
+        }
 
     def get(self, options, credential_id=None, origin=None, verified=True):
         """The credential JSON for navigator.credentials.get's `options`, from the first (or a named) passkey."""
@@ -61,10 +71,18 @@ class Authenticator:
         auth_data = self._auth_data(0x01 | (0x04 if verified else 0))
         client_data = self._client_data("webauthn.get", options["challenge"], origin)
         signature = key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
-        return {"id": credential_id, "rawId": credential_id, "type": "public-key", "clientExtensionResults": {},
-                "response": {"clientDataJSON": bytes_to_base64url(client_data),
-                             "authenticatorData": bytes_to_base64url(auth_data),
-                             "signature": bytes_to_base64url(signature), "userHandle": handle}}
+        return {
+            "id": credential_id,
+            "rawId": credential_id,
+            "type": "public-key",
+            "clientExtensionResults": {},
+            "response": {
+                "clientDataJSON": bytes_to_base64url(client_data),
+                "authenticatorData": bytes_to_base64url(auth_data),
+                "signature": bytes_to_base64url(signature),
+                "userHandle": handle,
+            },
+        }
 
 
 def add_passkey(client, phone, password=PASSWORD):
@@ -146,7 +164,9 @@ def test_the_last_way_to_sign_in_cannot_be_removed(user, client, phone, db):
 def add_passkey_without_password(client, phone, db):
     """For the passkey-only account: put a second passkey straight in the store."""
     user_id, handle = db.execute("SELECT user_id, user_handle FROM passkeys").fetchone()
-    store.add_passkey(db, user_id, "second-key", b"not used", 0, [], handle, "Second", client.application.config["CLOCK"]())
+    store.add_passkey(
+        db, user_id, "second-key", b"not used", 0, [], handle, "Second", client.application.config["CLOCK"]()
+    )
 
 
 def test_another_users_passkey_is_404(user, app, client, phone, db):
@@ -188,14 +208,29 @@ def test_an_unknown_passkey_is_refused(client, phone):
     assert refused.status_code == 401 and "not one of this site's accounts" in refused.get_json()["error"]
 
 
-@pytest.mark.parametrize("body", [None, "not json", [], {"credential": None}, {"credential": "x"},
-                                  {"credential": {"id": "x" * 5000, "rawId": "x", "type": "public-key",
-                                                  "response": {"clientDataJSON": "!", "authenticatorData": "?",
-                                                               "signature": ""}}}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        "not json",
+        [],
+        {"credential": None},
+        {"credential": "x"},
+        {
+            "credential": {
+                "id": "x" * 5000,
+                "rawId": "x",
+                "type": "public-key",
+                "response": {"clientDataJSON": "!", "authenticatorData": "?", "signature": ""},
+            }
+        },
+    ],
+)
 def test_malformed_sign_in_answers_get_a_4xx(client, body):
     client.post("/passkeys/sign-in/options", json={})
-    response = client.post("/passkeys/sign-in", data=body if isinstance(body, str) else json.dumps(body),
-                           content_type="application/json")
+    response = client.post(
+        "/passkeys/sign-in", data=body if isinstance(body, str) else json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 401 and "error" in response.get_json()
     assert client.post("/passkeys/sign-in", json={}).status_code == 401  # no ceremony under way
 
@@ -210,7 +245,9 @@ def test_a_ceremony_older_than_five_minutes_is_refused(user, app, client, phone,
 
 
 def test_passkey_ceremonies_refuse_cross_site_posts(client):
-    assert client.post("/passkeys/sign-in/options", json={}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert (
+        client.post("/passkeys/sign-in/options", json={}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    )
     assert client.post("/passkeys/sign-in", json={}, headers={"Origin": "https://evil.test"}).status_code == 403
 
 
@@ -221,26 +258,59 @@ def test_login_page_offers_a_passkey_only_where_the_browser_can(client):
     assert '<script src="/static/js/passkeys.js' in html
 
 
-json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=40),
-                                     st.sampled_from(["public-key", "AAAA", "x" * 2000])),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-                               st.sampled_from(["id", "rawId", "type", "response", "clientDataJSON",
-                                                "authenticatorData", "signature", "userHandle", "attestationObject",
-                                                "transports", "credential", "password", "next", "remember"]),
-                               inner, max_size=6), max_leaves=20)
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.text(max_size=40),
+        st.sampled_from(["public-key", "AAAA", "x" * 2000]),
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "rawId",
+                    "type",
+                    "response",
+                    "clientDataJSON",
+                    "authenticatorData",
+                    "signature",
+                    "userHandle",
+                    "attestationObject",
+                    "transports",
+                    "credential",
+                    "password",
+                    "next",
+                    "remember",
+                ]
+            ),
+            inner,
+            max_size=6,
+        )
+    ),
+    max_leaves=20,
+)
 JSON_ENDPOINTS = ["/passkeys/sign-in/options", "/passkeys/sign-in", "/account/passkeys/options", "/account/passkeys"]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.sampled_from(JSON_ENDPOINTS), json_values)
 def test_hostile_json_to_the_passkey_ceremonies_never_gives_a_5xx(app, endpoint, body):
     if not hasattr(app, "fuzzer"):  # the fixtures live for the whole test: one signed-in user
         app.fuzzer = app.test_client()
         Auth(app.fuzzer).register(email="fuzz@example.com")
     if endpoint.endswith("sign-in") or endpoint == "/account/passkeys":
-        app.fuzzer.post(endpoint.replace("sign-in", "sign-in/options") if endpoint.endswith("sign-in")
-                        else "/account/passkeys/options", json={"password": PASSWORD})
+        app.fuzzer.post(
+            endpoint.replace("sign-in", "sign-in/options")
+            if endpoint.endswith("sign-in")
+            else "/account/passkeys/options",
+            json={"password": PASSWORD},
+        )
     response = app.fuzzer.post(endpoint, json={"credential": body, "password": body, "next": body, "remember": body})
     assert response.status_code < 500, (endpoint, body, response.status_code)
     assert app.fuzzer.post(endpoint, json=body).status_code < 500

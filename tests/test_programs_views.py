@@ -1,4 +1,5 @@
 """Browsing programs, screening, and starting, pausing, resuming and stopping them."""
+
 import re
 import shutil
 from datetime import date
@@ -35,8 +36,14 @@ def enrollment_id(response):
 
 def test_programs_page_lists_every_device_type(user, client):
     page = text_of(client.get("/programs"))
-    for name in ["Microcurrent toning", "At-home microneedling", "LED mask", "Face workout", "Gua sha",
-                 "Facial roller"]:
+    for name in [
+        "Microcurrent toning",
+        "At-home microneedling",
+        "LED mask",
+        "Face workout",
+        "Gua sha",
+        "Facial roller",
+    ]:
         assert name in page
 
 
@@ -105,7 +112,9 @@ def test_skip_area_drops_those_steps(user, client, app, db):
     routine = app.extensions["catalog"].routines["microcurrent-standard"]
     kept = routine.steps_for(enrollment.options["skip_areas"], neck=enrollment.options["neck"])
     assert not any(step.area in ("jaw", "neck") for step in kept)
-    explain = next(q.explain for q in app.extensions["catalog"].devices["microcurrent"].questions if q.id == "jaw_tension")
+    explain = next(
+        q.explain for q in app.extensions["catalog"].devices["microcurrent"].questions if q.id == "jaw_tension"
+    )
     # The reason shows where it takes effect: the program's page and Today's card (issue 13.2).
     assert f"Jawline steps left out: {explain}" in text_of(client.get(response.headers["Location"]))
     assert f"Jawline steps left out: {explain}" in text_of(client.get("/today"))
@@ -122,12 +131,15 @@ def test_wait_outcome_moves_the_earliest_start(user, client, app, db):
     assert "Starts Tuesday 8 December 2026" in text_of(client.get(later.headers["Location"]))
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"start_day": "24/11/2026"}, "Enter the start day as YYYY-MM-DD"),
-    ({"start_day": ""}, "Enter the start day as YYYY-MM-DD"),
-    ({"start_day": "2026-11-01"}, "cannot be in the past"),
-    ({"start_day": "2030-01-01"}, "Start within the next year"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"start_day": "24/11/2026"}, "Enter the start day as YYYY-MM-DD"),
+        ({"start_day": ""}, "Enter the start day as YYYY-MM-DD"),
+        ({"start_day": "2026-11-01"}, "cannot be in the past"),
+        ({"start_day": "2030-01-01"}, "Start within the next year"),
+    ],
+)
 def test_bad_start_days_get_a_clear_422(user, client, app, db, change, message):
     response = start(client, app, **change)
     assert response.status_code == 422
@@ -195,12 +207,15 @@ def test_planned_pause_can_be_removed(user, client, app, db):
     assert store.enrollments_of(db, 1)[0].pauses == ()
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"first_day": "tomorrow"}, "Enter the first day as YYYY-MM-DD"),
-    ({"first_day": "2026-12-10", "last_day": "2026-12-01"}, "cannot be before the first day"),
-    ({"first_day": "2026-10-01"}, "at most a week ago"),
-    ({"first_day": "2026-12-01", "reason": "x" * 201}, "under 200 characters"),
-])
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"first_day": "tomorrow"}, "Enter the first day as YYYY-MM-DD"),
+        ({"first_day": "2026-12-10", "last_day": "2026-12-01"}, "cannot be before the first day"),
+        ({"first_day": "2026-10-01"}, "at most a week ago"),
+        ({"first_day": "2026-12-01", "reason": "x" * 201}, "under 200 characters"),
+    ],
+)
 def test_bad_pauses_get_a_clear_422(user, client, app, db, form, message):
     location = start(client, app).headers["Location"]
     response = client.post(f"{location}/pause", data=form)
@@ -223,8 +238,12 @@ def test_another_users_enrollment_is_404_and_untouched(user, client, app, db):
     other = app.test_client()
     Auth(other).register(email="eve@example.com")
     assert other.get(location).status_code == 404
-    for action, data in [("pause", {"first_day": "2026-11-24"}), ("resume", {}), ("stop", {"confirm": "yes"}),
-                         ("screening", answers(app, "microcurrent"))]:
+    for action, data in [
+        ("pause", {"first_day": "2026-11-24"}),
+        ("resume", {}),
+        ("stop", {"confirm": "yes"}),
+        ("screening", answers(app, "microcurrent")),
+    ]:
         assert other.post(f"{location}/{action}", data=data).status_code == 404
     assert other.get(f"{location}/screening").status_code == 404
     assert other.get("/enrollments/99999").status_code == 404

@@ -1,11 +1,12 @@
 """Weekly review rules: day marks, adherence, streaks and the strength score (tables and invariants)."""
+
 from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from model.rules.progress import multiplier, streak, strength, week
-from model.rules.schedule import History, Plan, PhaseRule, Version
+from model.rules.schedule import History, PhaseRule, Plan, Version
 
 MONDAY = date(2026, 11, 2)
 D = timedelta(days=1)

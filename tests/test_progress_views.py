@@ -1,4 +1,5 @@
 """The weekly review through the Flask client: figures on a seeded history, check-ins, photos."""
+
 import errno
 import io
 from datetime import date, timedelta
@@ -82,23 +83,37 @@ def test_heatmap_has_a_text_alternative(seeded):
 
 
 def test_checkin_saves_and_shows_a_trend(seeded, db):
-    assert seeded.post("/progress/weeks/2026-11-16/checkin",
-                       data={"firmness": "2", "fine_lines": "3", "glow": "2", "note": "Started"}).status_code == 303
-    assert seeded.post("/progress/weeks/2026-11-23/checkin",
-                       data={"firmness": "3", "fine_lines": "3", "glow": "4"}).status_code == 303
+    assert (
+        seeded.post(
+            "/progress/weeks/2026-11-16/checkin",
+            data={"firmness": "2", "fine_lines": "3", "glow": "2", "note": "Started"},
+        ).status_code
+        == 303
+    )
+    assert (
+        seeded.post(
+            "/progress/weeks/2026-11-23/checkin", data={"firmness": "3", "fine_lines": "3", "glow": "4"}
+        ).status_code
+        == 303
+    )
     page = seeded.get("/progress").get_data(as_text=True)
     assert "<polyline" in page and "Show the numbers" in page
     assert db.execute("SELECT week, firmness, note FROM checkins ORDER BY week").fetchall() == [
-        ("2026-11-16", 2, "Started"), ("2026-11-23", 3, "")]
+        ("2026-11-16", 2, "Started"),
+        ("2026-11-23", 3, ""),
+    ]
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"firmness": "6", "fine_lines": "3", "glow": "3"}, "Rate firmness from 1 to 5"),
-    ({"firmness": "0", "fine_lines": "3", "glow": "3"}, "Rate firmness from 1 to 5"),
-    ({"firmness": "x", "fine_lines": "3", "glow": "3"}, "Rate firmness from 1 to 5"),
-    ({"fine_lines": "3", "glow": "3"}, "Rate firmness from 1 to 5"),
-    ({"firmness": "3", "fine_lines": "3", "glow": "3", "note": "x" * 1001}, "under 1000 characters"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"firmness": "6", "fine_lines": "3", "glow": "3"}, "Rate firmness from 1 to 5"),
+        ({"firmness": "0", "fine_lines": "3", "glow": "3"}, "Rate firmness from 1 to 5"),
+        ({"firmness": "x", "fine_lines": "3", "glow": "3"}, "Rate firmness from 1 to 5"),
+        ({"fine_lines": "3", "glow": "3"}, "Rate firmness from 1 to 5"),
+        ({"firmness": "3", "fine_lines": "3", "glow": "3", "note": "x" * 1001}, "under 1000 characters"),
+    ],
+)
 def test_bad_checkins_are_refused(seeded, db, data, message):
     response = seeded.post("/progress/weeks/2026-11-23/checkin", data=data)
     assert response.status_code == 422 and message in text_of(response)
@@ -116,8 +131,11 @@ def jpeg_with_gps(size=(800, 600)):
 
 
 def upload(client, data, angle="front", week="2026-11-23"):
-    return client.post(f"/progress/weeks/{week}/photos", data={"angle": angle, "photo": (io.BytesIO(data), "p.jpg")},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/progress/weeks/{week}/photos",
+        data={"angle": angle, "photo": (io.BytesIO(data), "p.jpg")},
+        content_type="multipart/form-data",
+    )
 
 
 def test_photo_is_reencoded_without_location_and_served_to_its_owner_only(seeded, app, db):
@@ -139,10 +157,13 @@ def test_photo_is_reencoded_without_location_and_served_to_its_owner_only(seeded
     assert other.get(f"/photos/{photo_id}").status_code == 404
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"not an image at all", "not a photo we can read"),
-    (b"", "Choose a photo"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not an image at all", "not a photo we can read"),
+        (b"", "Choose a photo"),
+    ],
+)
 def test_bad_uploads_are_refused_and_nothing_is_stored(seeded, app, db, data, message):
     response = upload(seeded, data)
     assert response.status_code == 422 and message in text_of(response)
@@ -226,6 +247,7 @@ def test_a_full_disk_leaves_no_partial_file(seeded, app, db, monkeypatch):
     def disk_full(path, data):
         real_write(path, data[: len(data) // 2])
         raise OSError(errno.ENOSPC, "No space left on device")
+
     monkeypatch.setattr(Path, "write_bytes", disk_full)
     response = upload(seeded, jpeg_with_gps())
     assert response.status_code == 507 and "could not be saved" in text_of(response)
@@ -235,9 +257,14 @@ def test_a_full_disk_leaves_no_partial_file(seeded, app, db, monkeypatch):
 
 def test_a_check_in_for_a_day_that_starts_no_week_is_404(user, client, db):
     """Issue 14 (low): check-ins belong to a week; a mid-week day saves nothing."""
-    response = client.post("/progress/weeks/2026-11-25/checkin", data={"firmness": "3", "fine_lines": "3",
-                                                                       "glow": "3", "note": "x"})
+    response = client.post(
+        "/progress/weeks/2026-11-25/checkin", data={"firmness": "3", "fine_lines": "3", "glow": "3", "note": "x"}
+    )
     assert response.status_code == 404
     assert db.execute("SELECT count(*) FROM checkins").fetchone()[0] == 0
-    assert client.post("/progress/weeks/2026-11-23/checkin", data={"firmness": "3", "fine_lines": "3",
-                                                                   "glow": "3"}).status_code == 303
+    assert (
+        client.post(
+            "/progress/weeks/2026-11-23/checkin", data={"firmness": "3", "fine_lines": "3", "glow": "3"}
+        ).status_code
+        == 303
+    )

@@ -1,4 +1,5 @@
 """Manifest, service worker, offline page, the private calendar feed and replayed offline requests."""
+
 import json
 import re
 from pathlib import Path
@@ -18,8 +19,13 @@ def test_manifest_has_what_install_needs(client):
     assert response.mimetype == "application/manifest+json"
     manifest = json.loads(response.get_data())
     assert {k: manifest[k] for k in ("name", "short_name", "id", "start_url", "scope", "display")} == {
-        "name": "FaceReps", "short_name": "FaceReps", "id": "/", "start_url": "/today", "scope": "/",
-        "display": "standalone"}
+        "name": "FaceReps",
+        "short_name": "FaceReps",
+        "id": "/",
+        "start_url": "/today",
+        "scope": "/",
+        "display": "standalone",
+    }
     assert manifest["theme_color"] and manifest["background_color"]
     sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
@@ -39,14 +45,14 @@ def test_service_worker_is_served_at_the_root_with_a_version(client, app):
     assert response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "no-cache"
     version = app.config["STATIC_VERSION"]
-    assert f'"facereps-shell-" + VERSION' in body and f'"{version}"' in body
+    assert '"facereps-shell-" + VERSION' in body and f'"{version}"' in body
     assert f"/static/css/app.css?v={version}" in body and '"/offline"' in body
 
 
 def test_pages_link_the_manifest_and_versioned_assets(user, client, app):
     page = client.get("/today").get_data(as_text=True)
     assert 'rel="manifest" href="/manifest.webmanifest"' in page
-    assert f'/static/js/app.js?v={app.config["STATIC_VERSION"]}' in page
+    assert f"/static/js/app.js?v={app.config['STATIC_VERSION']}" in page
 
 
 def test_offline_page_needs_no_login(client):
@@ -58,6 +64,7 @@ def test_a_new_shell_file_changes_the_version(tmp_path):
     from types import SimpleNamespace
 
     from views.pwa import static_version
+
     (tmp_path / "css").mkdir()
     (tmp_path / "css" / "app.css").write_text("a { }")
     before = static_version(SimpleNamespace(static_folder=str(tmp_path)))
@@ -144,7 +151,9 @@ def test_a_replayed_offline_tick_is_applied_once(user, client, app, db):
 
 def test_a_replayed_guided_step_is_applied_once(user, client, app, db):
     start(client, app)
-    session = client.post("/sessions", data={"day": "2026-11-24", "routine": "microcurrent-standard"}).headers["Location"]
+    session = client.post("/sessions", data={"day": "2026-11-24", "routine": "microcurrent-standard"}).headers[
+        "Location"
+    ]
     client.post(f"{session}/steps/cleanse", data={"outcome": "done", "client_id": "a"})
     client.post(f"{session}/steps/gel-left", data={"outcome": "done", "client_id": "b"})
     for _ in range(2):
@@ -202,12 +211,16 @@ def test_a_change_kept_for_another_login_is_never_applied(user, client, app, db)
     Auth(client).logout()
     Auth(client).login()  # the phone's login changed: first's queued tick must not be applied now
     current = login_signal(client)[0]
-    refused = client.post(TICK, data={"done": ["0", "1"], "client_id": "phone-1"},
-                          headers={"X-FaceReps-Login": first, "HX-Request": "true"})
+    refused = client.post(
+        TICK,
+        data={"done": ["0", "1"], "client_id": "phone-1"},
+        headers={"X-FaceReps-Login": first, "HX-Request": "true"},
+    )
     assert refused.status_code == 403 and "another login" in refused.get_data(as_text=True)
     assert db.execute("SELECT count(*) FROM ticks").fetchone()[0] == 0
-    applied = client.post(TICK, data={"done": ["0", "1"], "client_id": "phone-2"},
-                          headers={"X-FaceReps-Login": current})
+    applied = client.post(
+        TICK, data={"done": ["0", "1"], "client_id": "phone-2"}, headers={"X-FaceReps-Login": current}
+    )
     assert applied.status_code == 303
     assert db.execute("SELECT count(*) FROM ticks").fetchone()[0] == 1
 
@@ -216,7 +229,10 @@ def test_a_change_kept_after_the_login_ended_asks_to_log_in(user, client, app, d
     start(client, app)
     first = login_signal(client)[0]
     Auth(client).logout()
-    response = client.post(TICK, data={"done": ["0", "1"], "client_id": "phone-1"},
-                           headers={"X-FaceReps-Login": first, "HX-Request": "true"})
+    response = client.post(
+        TICK,
+        data={"done": ["0", "1"], "client_id": "phone-1"},
+        headers={"X-FaceReps-Login": first, "HX-Request": "true"},
+    )
     assert response.status_code == 401 and response.headers["HX-Redirect"] == "/login"
     assert db.execute("SELECT count(*) FROM ticks").fetchone()[0] == 0

@@ -1,4 +1,5 @@
 """Forgot password: reset links by email through a real SMTP server, and recovery codes without one."""
+
 import hashlib
 import re
 from datetime import timedelta
@@ -53,7 +54,7 @@ def test_reset_by_email_end_to_end_signs_out_every_other_login(mail_app, smtp_se
     assert asked.status_code == 303 and asked.headers["Location"] == "/password/forgot/sent"
     assert "If an account uses that email, a link" in text_of(visitor.get("/password/forgot/sent"))
 
-    recipients, message, link, path, token = read_link(smtp_server)
+    recipients, message, link, path, _token = read_link(smtp_server)
     assert recipients == ["ana@example.com"] and message["To"] == "ana@example.com"
     assert message["From"] == SENDER and message["Subject"] == "Reset your FaceReps password"
     assert "within 30 minutes" in message.get_content()
@@ -136,8 +137,7 @@ def test_a_made_up_link_does_not_work(mail_app):
 def test_the_link_names_base_url_not_the_host_the_request_claims(make_app, smtp_server):  # noqa: F811
     app = make_app(SMTP_URL=smtp_server.url, MAIL_FROM=SENDER, BASE_URL="https://facereps.example")
     Auth(app.test_client()).register()
-    app.test_client().post("/password/forgot", data={"email": "ana@example.com"},
-                           headers={"Host": "evil.test"})
+    app.test_client().post("/password/forgot", data={"email": "ana@example.com"}, headers={"Host": "evil.test"})
     assert read_link(smtp_server)[2].startswith("https://facereps.example/password/reset/")
 
 
@@ -151,8 +151,13 @@ def test_reset_requests_are_rate_limited_per_email(make_app, smtp_server):  # no
 
 def test_smtp_urls():
     server = mail.server_from("smtps://me%40host:p%3Ass@mail.example", "FaceReps <a@b.example>")
-    assert (server.scheme, server.host, server.port, server.username, server.password) == \
-        ("smtps", "mail.example", 465, "me@host", "p:ss")
+    assert (server.scheme, server.host, server.port, server.username, server.password) == (
+        "smtps",
+        "mail.example",
+        465,
+        "me@host",
+        "p:ss",
+    )
     assert mail.server_from("smtp://mail.example").port == 587
     assert mail.server_from("") is None and mail.server_from(None) is None
     assert "p:ss" not in repr(server)
@@ -169,6 +174,7 @@ def test_a_remote_server_without_starttls_gets_no_reset_link(smtp_server, monkey
 
 
 # --- recovery codes (no SMTP configured) ------------------------------------------------------
+
 
 def make_codes(client, password=PASSWORD):
     page = client.post("/account/recovery-codes", data={"codes_password": password})
@@ -232,7 +238,10 @@ def test_each_recovery_code_works_once_and_sets_the_password(user, client, app):
     assert user.login(password=NEW_PASSWORD).status_code == 303
     user.logout()
     # Typed as read off paper: capitals and spaces are fine.
-    assert use_code(client, " " + codes[1].upper().replace("-", " "), password="a third good passphrase").status_code == 303
+    assert (
+        use_code(client, " " + codes[1].upper().replace("-", " "), password="a third good passphrase").status_code
+        == 303
+    )
     assert user.login(password="a third good passphrase").status_code == 303
     assert "8 of 10" in text_of(client.get(ACCOUNT))
 
@@ -271,15 +280,24 @@ def test_recovery_code_guesses_are_rate_limited(make_app):
     assert statuses == [422] * 5 + [429]
 
 
-hostile = st.one_of(st.none(), st.text(max_size=50), st.text(min_size=3000, max_size=4000),
-                    st.sampled_from(["", "\x00", "💆", "abcde-fghjk", "ana@example.com", "-1", "%00"]))
-FORMS = [("/password/forgot", ["email"]), ("/password/recover", ["email", "code", "password"]),
-         ("/password/reset/{token}", ["password"]), ("/account/recovery-codes", ["codes_password"]),
-         ("/account/devices/{token}/sign-out", [])]
+hostile = st.one_of(
+    st.none(),
+    st.text(max_size=50),
+    st.text(min_size=3000, max_size=4000),
+    st.sampled_from(["", "\x00", "💆", "abcde-fghjk", "ana@example.com", "-1", "%00"]),
+)
+FORMS = [
+    ("/password/forgot", ["email"]),
+    ("/password/recover", ["email", "code", "password"]),
+    ("/password/reset/{token}", ["password"]),
+    ("/account/recovery-codes", ["codes_password"]),
+    ("/account/devices/{token}/sign-out", []),
+]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.sampled_from(FORMS), st.data())
 def test_hostile_values_in_the_recovery_forms_never_give_a_5xx(mail_app, form, data):
     if not hasattr(mail_app, "fuzzer"):  # the fixtures live for the whole test: one signed-in user

@@ -1,4 +1,5 @@
 """Own routines and plans: copying, editing, versioning, plans with the device's safety, bad input, privacy."""
+
 import json
 import re
 from datetime import date
@@ -8,13 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from model.catalog import own as own_catalog
-
-from model.rules import schedule
-
-from model import store
 from model import routines as rules
+from model import store
 from model.catalog import Step
+from model.catalog import own as own_catalog
+from model.rules import schedule
 from tests.conftest import Auth, text_of
 from tests.test_pwa import feed_url
 
@@ -43,8 +42,9 @@ def steps_of(db, routine_url, version=None):
     routine_id = routine_url.rsplit("/", 1)[1]
     if version is None:
         version = db.execute("SELECT version FROM routines WHERE id = ?", [routine_id]).fetchone()[0]
-    row = db.execute("SELECT steps FROM routine_versions WHERE routine_id = ? AND version = ?",
-                     [routine_id, version]).fetchone()
+    row = db.execute(
+        "SELECT steps FROM routine_versions WHERE routine_id = ? AND version = ?", [routine_id, version]
+    ).fetchone()
     return json.loads(row[0])
 
 
@@ -74,9 +74,21 @@ def following(mine, client, app):
 
 # Pure edits ---------------------------------------------------------------------------------------
 
+
 def _steps(n):
-    return [dict(id=f"s{i}", title=f"Step {i}", area="face", side="none", seconds=10, reps=1, cue_seconds=0,
-                 instruction="") for i in range(n)]
+    return [
+        {
+            "id": f"s{i}",
+            "title": f"Step {i}",
+            "area": "face",
+            "side": "none",
+            "seconds": 10,
+            "reps": 1,
+            "cue_seconds": 0,
+            "instruction": "",
+        }
+        for i in range(n)
+    ]
 
 
 def test_moves_keep_every_step_and_refuse_past_the_ends():
@@ -98,7 +110,7 @@ def test_a_routine_keeps_one_to_sixty_steps():
 
 
 def test_retiming_glides_changes_only_glide_steps():
-    steps = _steps(1) + [dict(_steps(1)[0], id="glide", seconds=15, reps=3, cue_seconds=5)]
+    steps = [*_steps(1), dict(_steps(1)[0], id="glide", seconds=15, reps=3, cue_seconds=5)]
     plain, glide = rules.retime_glides(steps, {"glide_seconds": "4"})
     assert plain == steps[0] and (glide["seconds"], glide["cue_seconds"], glide["reps"]) == (12, 4, 3)
 
@@ -109,8 +121,10 @@ def test_most_often_follows_the_spacing():
     assert schedule.most_often(rule, 1) is None and schedule.most_often(rule, 0) is None
     assert schedule.most_often(schedule.PhaseRule("p", "every_days", days=3), 7) == "every 7 days at the most often"
     assert schedule.most_often(schedule.PhaseRule("p", "per_month", count=4), 7) is None
-    assert schedule.most_often(schedule.PhaseRule("p", "sessions_over_weeks", count=5, weeks=4), 7) == \
-        "at most 4 sessions over 4 weeks"
+    assert (
+        schedule.most_often(schedule.PhaseRule("p", "sessions_over_weeks", count=5, weeks=4), 7)
+        == "at most 4 sessions over 4 weeks"
+    )
 
 
 def test_differences_name_what_the_copy_changed(app):
@@ -125,12 +139,15 @@ def test_differences_name_what_the_copy_changed(app):
     steps[2] = Step(**(rules.asdict(steps[2]) | {"title": "Jaw", "seconds": 20}))
     found = rules.differences(source, rules.Routine("my-1", source.device_id, "Mine", "", "", tuple(steps), owner=1))
     assert "Jawline glides (left): called “Jaw”, 20 s instead of 15 s, a cue every 4 s instead of 5 s." in found
-    assert "Cheek glides (left); Brow and forehead glides (left); Jawline glides (right); Cheek glides (right); " \
-           "Brow and forehead glides (right): 12 s instead of 15 s, a cue every 4 s instead of 5 s." in found
+    assert (
+        "Cheek glides (left); Brow and forehead glides (left); Jawline glides (right); Cheek glides (right); "
+        "Brow and forehead glides (right): 12 s instead of 15 s, a cue every 4 s instead of 5 s." in found
+    )
     assert rules.differences(source, source) == []
 
 
 # Copying and editing through the pages ------------------------------------------------------------
+
 
 def test_customise_copies_the_routine_with_a_link_to_it(mine, client, db):
     assert re.fullmatch(r"/routines/my-[0-9a-f]{10}", mine)
@@ -176,8 +193,10 @@ def test_moving_with_htmx_swaps_the_list_in_place(mine, client):
 def test_add_a_catalog_step_or_your_own(mine, client, db):
     page = client.get(f"{mine}/steps/new").get_data(as_text=True)
     assert "microcurrent-brow-jaw/" in page  # steps of the device type's other routines
-    response = client.post(f"{mine}/steps/new", data={"title": "Lip glides", "area": "mouth", "side": "both",
-                                                      "seconds": "20", "reps": "4", "cue_seconds": "5"})
+    response = client.post(
+        f"{mine}/steps/new",
+        data={"title": "Lip glides", "area": "mouth", "side": "both", "seconds": "20", "reps": "4", "cue_seconds": "5"},
+    )
     assert response.status_code == 303
     added = steps_of(db, mine)[-1]
     assert (added["title"], added["area"], added["seconds"], added["cue_seconds"]) == ("Lip glides", "mouth", 20, 5)
@@ -187,9 +206,18 @@ def test_add_a_catalog_step_or_your_own(mine, client, db):
 
 
 def test_edit_one_step(mine, client, db):
-    response = client.post(f"{mine}/steps/jaw-left", data={"title": "Jaw", "area": "jaw", "side": "left",
-                                                           "seconds": "20", "reps": "4", "cue_seconds": "5",
-                                                           "instruction": "Slowly."})
+    response = client.post(
+        f"{mine}/steps/jaw-left",
+        data={
+            "title": "Jaw",
+            "area": "jaw",
+            "side": "left",
+            "seconds": "20",
+            "reps": "4",
+            "cue_seconds": "5",
+            "instruction": "Slowly.",
+        },
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("#step-jaw-left")
     jaw = next(s for s in steps_of(db, mine) if s["id"] == "jaw-left")
     assert (jaw["title"], jaw["seconds"], jaw["reps"], jaw["instruction"]) == ("Jaw", 20, 4, "Slowly.")
@@ -198,19 +226,22 @@ def test_edit_one_step(mine, client, db):
 GOOD_STEP = {"title": "Press", "area": "cheeks", "side": "left", "seconds": "30", "reps": "1", "cue_seconds": "0"}
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"seconds": "0"}, "seconds", "from 1 second to an hour"),
-    ({"seconds": "-5"}, "seconds", "from 1 second to an hour"),
-    ({"seconds": "3601"}, "seconds", "from 1 second to an hour"),
-    ({"seconds": "ten"}, "seconds", "whole number"),
-    ({"title": "   "}, "title", "Give the step a title"),
-    ({"title": "x" * 81}, "title", "under 80"),
-    ({"area": "elbow"}, "area", "Choose where"),
-    ({"side": "up"}, "side", "Choose left, right"),
-    ({"cue_seconds": "45"}, "cue_seconds", "cannot be longer than the step"),
-    ({"reps": "0"}, "reps", "between 1 and 100"),
-    ({"instruction": "y" * 601}, "instruction", "under 600"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"seconds": "0"}, "seconds", "from 1 second to an hour"),
+        ({"seconds": "-5"}, "seconds", "from 1 second to an hour"),
+        ({"seconds": "3601"}, "seconds", "from 1 second to an hour"),
+        ({"seconds": "ten"}, "seconds", "whole number"),
+        ({"title": "   "}, "title", "Give the step a title"),
+        ({"title": "x" * 81}, "title", "under 80"),
+        ({"area": "elbow"}, "area", "Choose where"),
+        ({"side": "up"}, "side", "Choose left, right"),
+        ({"cue_seconds": "45"}, "cue_seconds", "cannot be longer than the step"),
+        ({"reps": "0"}, "reps", "between 1 and 100"),
+        ({"instruction": "y" * 601}, "instruction", "under 600"),
+    ],
+)
 def test_bad_step_values_are_refused_with_a_message_and_nothing_saved(mine, client, db, change, field, message):
     before = steps_of(db, mine)
     for url in (f"{mine}/steps/jaw-left", f"{mine}/steps/new"):
@@ -221,8 +252,9 @@ def test_bad_step_values_are_refused_with_a_message_and_nothing_saved(mine, clie
 
 
 def test_the_last_step_cannot_be_removed(user, client, db):
-    response = client.post("/routines/new", data={"name": "Gua sha", "device_id": "other", "device_name": "Jade tool"}
-                           | GOOD_STEP)
+    response = client.post(
+        "/routines/new", data={"name": "Gua sha", "device_id": "other", "device_name": "Jade tool"} | GOOD_STEP
+    )
     url = response.headers["Location"]
     step_id = steps_of(db, url)[0]["id"]
     response = client.post(f"{url}/steps/{step_id}/remove")
@@ -239,13 +271,16 @@ def test_a_sixty_first_step_is_refused(mine, client, db):
     assert len(steps_of(db, mine)) == 60
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"name": ""}, "Give the routine a name"),
-    ({"device_id": "toaster"}, "Choose your device type"),
-    ({"device_id": "other", "device_name": ""}, "Name your device"),
-    ({"seconds": "7200"}, "from 1 second to an hour"),
-    ({"title": ""}, "Give the step a title"),
-])
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"name": ""}, "Give the routine a name"),
+        ({"device_id": "toaster"}, "Choose your device type"),
+        ({"device_id": "other", "device_name": ""}, "Name your device"),
+        ({"seconds": "7200"}, "from 1 second to an hour"),
+        ({"title": ""}, "Give the step a title"),
+    ],
+)
 def test_new_routine_bad_input_saves_nothing(user, client, db, form, message):
     data = {"name": "Evening", "device_id": "gua_sha"} | GOOD_STEP | form
     response = client.post("/routines/new", data=data)
@@ -265,9 +300,11 @@ def test_bad_glide_length_and_name_are_refused(mine, client, db):
 
 # A routine from scratch, for a device the catalog does not know ----------------------------------
 
+
 def test_a_routine_from_scratch_for_an_unknown_device_runs_like_any_other(user, client, app, db):
-    response = client.post("/routines/new", data={"name": "Ice roll", "device_id": "other", "device_name": "Ice roller",
-                                                  **GOOD_STEP})
+    response = client.post(
+        "/routines/new", data={"name": "Ice roll", "device_id": "other", "device_name": "Ice roller", **GOOD_STEP}
+    )
     url = response.headers["Location"]
     page = text_of(client.get(url))
     assert "Ice roll" in page and "Ice roller" in page and "no safety facts for this device" in page
@@ -280,23 +317,27 @@ def test_a_routine_from_scratch_for_an_unknown_device_runs_like_any_other(user, 
 
 # Plans ---------------------------------------------------------------------------------------------
 
+
 def test_plan_form_starts_from_the_catalog_plan(mine, client):
     page = client.get(f"{mine}/plan").get_data(as_text=True)
     assert re.search(r'id="p1_per_week"[^>]*value="5"', page) and re.search(r'id="p1_length_weeks"[^>]*value="8"', page)
     assert re.search(r'id="p2_kind-per_week"[^>]*checked', page)
 
 
-@pytest.mark.parametrize("form, field, message", [
-    ({"p1_per_week": "8"}, "p1_per_week", "from 1 to 7"),
-    ({"p1_per_week": "0"}, "p1_per_week", "from 1 to 7"),
-    ({"p1_kind": "hourly"}, "p1_kind", "Choose how often"),
-    ({"p1_kind": "every_days", "p1_every_days": "x"}, "p1_every_days", "whole number"),
-    ({"p1_kind": "per_month", "p1_per_month": "9"}, "p1_per_month", "from 1 to 4"),
-    ({"p1_kind": "sessions_over_weeks", "p1_sessions": "30", "p1_over_weeks": "4"}, "p1_sessions", "from 1 to 28"),
-    ({"p1_length": "weeks", "p1_length_weeks": "500"}, "p1_length_weeks", "from 1 to 104"),
-    ({"p2_kind": "per_week", "p2_per_week": "2"}, "p1_length", "Only the last phase goes on with no end"),
-    ({"name": ""}, "name", "Give the plan a name"),
-])
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"p1_per_week": "8"}, "p1_per_week", "from 1 to 7"),
+        ({"p1_per_week": "0"}, "p1_per_week", "from 1 to 7"),
+        ({"p1_kind": "hourly"}, "p1_kind", "Choose how often"),
+        ({"p1_kind": "every_days", "p1_every_days": "x"}, "p1_every_days", "whole number"),
+        ({"p1_kind": "per_month", "p1_per_month": "9"}, "p1_per_month", "from 1 to 4"),
+        ({"p1_kind": "sessions_over_weeks", "p1_sessions": "30", "p1_over_weeks": "4"}, "p1_sessions", "from 1 to 28"),
+        ({"p1_length": "weeks", "p1_length_weeks": "500"}, "p1_length_weeks", "from 1 to 104"),
+        ({"p2_kind": "per_week", "p2_per_week": "2"}, "p1_length", "Only the last phase goes on with no end"),
+        ({"name": ""}, "name", "Give the plan a name"),
+    ],
+)
 def test_bad_plans_are_refused_and_nothing_saved(mine, client, db, form, field, message):
     response = plan(client, mine, **form)
     assert response.status_code == 422
@@ -332,6 +373,7 @@ def test_a_plan_for_a_catalog_routine(user, client, app):
 
 # Everywhere like a catalog routine; the past keeps its steps -------------------------------------
 
+
 def test_own_routine_on_today_in_the_player_and_in_progress(following, client, db):
     today = text_of(client.get("/today"))
     assert "My microcurrent toning routine" in today and "Neck glides" not in today and "12 s" in today
@@ -351,7 +393,7 @@ def test_editing_never_rewrites_a_past_session(following, client, db, clock):
     assert db.execute("SELECT routine_version FROM sessions").fetchone()[0] == 1
     client.post(f"{following}/steps/cleanse/remove")
     assert db.execute("SELECT version FROM routines").fetchone()[0] == 2
-    assert [s["id"] for s in steps_of(db, following, 1)][0] == "cleanse"
+    assert next(s["id"] for s in steps_of(db, following, 1)) == "cleanse"
     clock.set(2026, 11, 25, 12)
     past = text_of(client.get(f"/days/{TODAY}"))
     assert "Cleanse and dry" in past and "1 of 10" in past
@@ -376,6 +418,7 @@ def test_delete_waits_until_no_program_follows_it(following, client, db):
 
 # Privacy -------------------------------------------------------------------------------------------
 
+
 def test_another_users_routine_and_plan_are_404(following, app, db):
     routine_id = following.rsplit("/", 1)[1]
     plan_id = db.execute("SELECT id FROM plans").fetchone()[0]
@@ -383,17 +426,24 @@ def test_another_users_routine_and_plan_are_404(following, app, db):
     intruder = app.test_client()
     Auth(intruder).register(email="intruder@example.com")
     for method, url, data in [
-        ("GET", following, {}), ("POST", f"{following}/name", {"name": "Mine now"}),
-        ("GET", f"{following}/steps/new", {}), ("POST", f"{following}/steps/new", GOOD_STEP),
-        ("GET", f"{following}/steps/cleanse", {}), ("POST", f"{following}/steps/cleanse", GOOD_STEP),
+        ("GET", following, {}),
+        ("POST", f"{following}/name", {"name": "Mine now"}),
+        ("GET", f"{following}/steps/new", {}),
+        ("POST", f"{following}/steps/new", GOOD_STEP),
+        ("GET", f"{following}/steps/cleanse", {}),
+        ("POST", f"{following}/steps/cleanse", GOOD_STEP),
         ("POST", f"{following}/steps/cleanse/move", {"direction": "down"}),
-        ("POST", f"{following}/steps/cleanse/remove", {}), ("POST", f"{following}/glides", {"glide_seconds": "3"}),
-        ("POST", f"{following}/delete", {"confirm": "yes"}), ("GET", f"{following}/plan", {}),
+        ("POST", f"{following}/steps/cleanse/remove", {}),
+        ("POST", f"{following}/glides", {"glide_seconds": "3"}),
+        ("POST", f"{following}/delete", {"confirm": "yes"}),
+        ("GET", f"{following}/plan", {}),
         ("POST", f"{following}/plan", {"p1_kind": "per_week", "p1_per_week": "3"}),
         ("POST", "/routines/copy", {"routine_id": routine_id}),
-        ("GET", f"/programs/{plan_id}", {}), ("GET", f"/programs/{plan_id}/start", {}),
+        ("GET", f"/programs/{plan_id}", {}),
+        ("GET", f"/programs/{plan_id}/start", {}),
         ("POST", f"/programs/{plan_id}/start", {"start_day": TODAY.isoformat()}),
-        ("GET", f"/programs/{plan_id}/edit", {}), ("POST", f"/programs/{plan_id}/edit", {"p1_per_week": "1"}),
+        ("GET", f"/programs/{plan_id}/edit", {}),
+        ("POST", f"/programs/{plan_id}/edit", {"p1_per_week": "1"}),
         ("POST", "/sessions", {"day": TODAY.isoformat(), "routine": routine_id}),
         ("POST", f"/days/{TODAY}/routines/{routine_id}/steps/cleanse", {"done": "1"}),
     ]:
@@ -408,8 +458,10 @@ def test_changing_a_followed_plan_keeps_earlier_days_under_the_old_rules(followi
     form = client.get(f"/programs/{plan_id}/edit").get_data(as_text=True)
     assert re.search(r'id="p1_per_week"[^>]*value="7"', form)
     clock.set(2026, 12, 2, 12)
-    response = client.post(f"/programs/{plan_id}/edit", data={"name": "Lighter", "p1_kind": "per_week",
-                                                              "p1_per_week": "3", "p1_length": "ongoing"})
+    response = client.post(
+        f"/programs/{plan_id}/edit",
+        data={"name": "Lighter", "p1_kind": "per_week", "p1_per_week": "3", "p1_length": "ongoing"},
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/enrollments/1"
     versions = db.execute("SELECT effective_day, phases FROM enrollment_versions ORDER BY effective_day").fetchall()
     assert [v[0] for v in versions] == ["2026-11-24", "2026-12-02"]

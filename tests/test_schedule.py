@@ -1,4 +1,6 @@
 """The scheduler's rules, as tables, plus invariants checked with hypothesis."""
+
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -6,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from model.rules import schedule
-from model.rules.schedule import History, Plan, PhaseRule, Version, evaluate, gap_days, next_due_day
+from model.rules.schedule import History, PhaseRule, Plan, Version, evaluate, gap_days, next_due_day
 
 MONDAY = date(2026, 11, 2)
 D = timedelta(days=1)
@@ -17,7 +19,7 @@ def per_week(n, weeks=None, rollover=False, name="Intensive"):
 
 
 def plan(*phases, start=MONDAY, gap=0, pauses=(), stopped=None, later=(), ready_on=None, gated=False):
-    versions = (Version(start, tuple(phases), gap),) + tuple(later)
+    versions = (Version(start, tuple(phases), gap), *tuple(later))
     return Plan(start, versions, tuple(pauses), stopped, ready_on, gated)
 
 
@@ -31,6 +33,7 @@ def on(p, history, day, week_start=0):
 
 
 # --- cadences -------------------------------------------------------------------------------
+
 
 def test_per_week_first_session_is_due_with_its_count():
     verdict = on(plan(per_week(5, 8)), done(), MONDAY)
@@ -74,8 +77,10 @@ def test_every_other_day():
 
 
 def test_sessions_over_weeks_then_monthly():
-    p = plan(PhaseRule("Series", "sessions_over_weeks", count=10, weeks=5, length_sessions=10),
-             PhaseRule("Monthly", "per_month", count=1))
+    p = plan(
+        PhaseRule("Series", "sessions_over_weeks", count=10, weeks=5, length_sessions=10),
+        PhaseRule("Monthly", "per_month", count=1),
+    )
     first = on(p, done(), MONDAY)
     assert (first.reason, first.phase, first.planned) == ("session 1 of 10", "Series 1 of 10", 2)
     ten = [MONDAY + i * 3 * D for i in range(10)]
@@ -91,6 +96,7 @@ def test_monthly_rests_after_its_session():
 
 
 # --- spacing and exclusions -----------------------------------------------------------------
+
 
 def test_spacing_blocks_until_the_gap_is_over():
     p = plan(per_week(2), gap=2)
@@ -114,12 +120,13 @@ def test_same_day_exclusion():
     assert "at-home microneedling" in verdict.reason
 
 
-@pytest.mark.parametrize("hours, override, expected", [(0, None, 0), (20, None, 1), (48, None, 2), (20, 7, 7)])
+@pytest.mark.parametrize(("hours", "override", "expected"), [(0, None, 0), (20, None, 1), (48, None, 2), (20, 7, 7)])
 def test_gap_days(hours, override, expected):
     assert gap_days(hours, override) == expected
 
 
 # --- rollover, pauses, phases, versions -----------------------------------------------------
+
 
 def test_missed_intensive_sessions_roll_over_to_the_next_week():
     p = plan(per_week(5, 8, rollover=True))
@@ -146,7 +153,9 @@ def test_open_pause_lasts_until_resumed():
 def test_pauses_extend_a_phase_measured_in_weeks():
     phases = (per_week(5, 1), per_week(3, name="Maintenance"))
     assert on(plan(*phases), done(), MONDAY + 7 * D).phase == "Maintenance"
-    assert on(plan(*phases, pauses=[(MONDAY + 2 * D, MONDAY + 3 * D)]), done(), MONDAY + 7 * D).phase.startswith("Intensive")
+    assert on(plan(*phases, pauses=[(MONDAY + 2 * D, MONDAY + 3 * D)]), done(), MONDAY + 7 * D).phase.startswith(
+        "Intensive"
+    )
     assert on(plan(*phases, pauses=[(MONDAY + 2 * D, MONDAY + 3 * D)]), done(), MONDAY + 9 * D).phase == "Maintenance"
 
 
@@ -180,7 +189,9 @@ def test_next_due_day_skips_rest_and_pause():
 cadences = st.one_of(
     st.builds(lambda n: PhaseRule("P", "per_week", count=n), st.integers(1, 7)),
     st.builds(lambda n: PhaseRule("P", "every_days", days=n), st.integers(1, 10)),
-    st.builds(lambda n, w: PhaseRule("P", "sessions_over_weeks", count=n, weeks=w), st.integers(1, 10), st.integers(1, 5)),
+    st.builds(
+        lambda n, w: PhaseRule("P", "sessions_over_weeks", count=n, weeks=w), st.integers(1, 10), st.integers(1, 5)
+    ),
     st.builds(lambda n: PhaseRule("P", "per_month", count=n), st.integers(1, 4)),
 )
 
@@ -199,7 +210,7 @@ def follow(p, days, week_start=0, skip=frozenset()):
 def test_spacing_is_never_violated(rule, gap, week_start, skipped):
     p = plan(rule, gap=gap)
     sessions = follow(p, 91, week_start, {MONDAY + i * D for i in skipped})
-    assert all((b - a).days >= gap for a, b in zip(sessions, sessions[1:]))
+    assert all((b - a).days >= gap for a, b in itertools.pairwise(sessions))
 
 
 @given(st.integers(1, 7), st.integers(0, 6))
@@ -243,16 +254,24 @@ def test_an_open_pause_inside_a_phase_in_weeks():
     assert on(p, done(), MONDAY + D).phase == "Intensive · week 1 of 8"
 
 
-@given(st.lists(cadences, min_size=1, max_size=3), st.lists(st.integers(1, 12), min_size=3, max_size=3),
-       st.booleans(), st.lists(st.integers(0, 400), max_size=120), st.integers(0, 420),
-       st.lists(st.tuples(st.integers(0, 400), st.integers(0, 30)), max_size=2))
+@given(
+    st.lists(cadences, min_size=1, max_size=3),
+    st.lists(st.integers(1, 12), min_size=3, max_size=3),
+    st.booleans(),
+    st.lists(st.integers(0, 400), max_size=120),
+    st.integers(0, 420),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(0, 30)), max_size=2),
+)
 def test_the_bounded_history_window_gives_the_same_verdicts(rules, lengths, by_sessions, offsets, at, pauses):
     """Today loads only the sessions a verdict can depend on; the verdict must not change."""
     from model.enrolled import history_start
+
     phases = []
     for index, rule in enumerate(rules):
         last = index == len(rules) - 1
-        length = {} if last else ({"length_sessions": lengths[index]} if by_sessions else {"length_weeks": lengths[index]})
+        length = (
+            {} if last else ({"length_sessions": lengths[index]} if by_sessions else {"length_weeks": lengths[index]})
+        )
         rollover = rule.kind == "per_week" and not last and not by_sessions
         phases.append(PhaseRule(rule.name, rule.kind, rule.count, rule.days, rule.weeks, rollover=rollover, **length))
     pause_days = sorted({(MONDAY + a * D, MONDAY + (a + b) * D) for a, b in pauses})
@@ -279,5 +298,6 @@ def test_every_n_days_weeks_count_the_same_with_or_without_the_pause_check(days,
     day = start + timedelta(days=later)
     at = schedule.phase_at(plain, plain.versions[0], History(), day)
     week = schedule.week_start_of(day, week_start)
-    assert schedule._planned(plain, rule, at, History(), day, week) == \
-        schedule._planned(checked, rule, at, History(), day, week)
+    assert schedule._planned(plain, rule, at, History(), day, week) == schedule._planned(
+        checked, rule, at, History(), day, week
+    )

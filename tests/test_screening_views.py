@@ -1,5 +1,6 @@
 """Issue 13.2 and 13.3: every screening outcome explains itself, asks less, and the corrected catalog
 outcomes reach the user (the text they see)."""
+
 import re
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def test_a_partial_submit_marks_every_unanswered_question_and_stores_nothing(use
     response = client.post(START, data=form)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    summary = html[html.index('class="problem-summary"'):html.index("</div>", html.index('class="problem-summary"'))]
+    summary = html[html.index('class="problem-summary"') : html.index("</div>", html.index('class="problem-summary"'))]
     assert sorted(re.findall(r'href="#(q_[a-z0-9_]+)"', summary)) == sorted(missing)
     for name in missing:
         assert f'id="{name}-problem"' in html
@@ -56,8 +57,9 @@ def test_answers_carry_over_to_another_plan_on_the_device(user, client, app, db)
     assert start(client, app, yes=["jaw_tension"]).status_code == 303
     client.post("/enrollments/1/stop", data={"confirm": "yes"})
     html = client.get("/programs/microcurrent-every-other-day/start").get_data(as_text=True)
-    assert "Your answers from Tuesday 24 November 2026 are filled in" in text_of(client.get(
-        "/programs/microcurrent-every-other-day/start"))
+    assert "Your answers from Tuesday 24 November 2026 are filled in" in text_of(
+        client.get("/programs/microcurrent-every-other-day/start")
+    )
     assert re.search(r'id="q_jaw_tension-yes" name="q_jaw_tension" value="yes" required\s+checked', html)
     assert re.search(r'id="q_implant-no" name="q_implant" value="no" required\s+checked', html)
     # One tap: the form as shown starts the program.
@@ -77,21 +79,36 @@ def test_clinician_confirmation_is_shown_only_with_a_clinician_yes(user, client,
     assert "Confirm that you have checked with a clinician." in text_of(response)
 
 
-@pytest.mark.parametrize("device_id, program_id, question_id, outcome, extra", [
-    ("microcurrent", "microcurrent-60-days", "recent_procedure", "clinician", {}),
-    ("microcurrent", "microcurrent-60-days", "metal_implants", "clinician", {}),
-    ("microcurrent", "microcurrent-60-days", "implant", "block", {}),
-    ("led_mask", "led-red-intensive", "isotretinoin", "block", {}),
-    ("led_mask", "led-red-intensive", "skin_cancer", "block", {}),
-    ("led_mask", "led-red-intensive", "photosensitising_drugs", "clinician", {}),
-    ("led_mask", "led-red-intensive", "eye_sensitivity", "clinician", {}),
-    ("led_mask", "led-blue-intensive", "pigmentation", "clinician", {}),
-    ("microneedling", "microneedling-roller-twice-weekly", "cold_sore_history", "clinician", {"needle_length": "0.25"}),
-    ("microneedling", "microneedling-roller-twice-weekly", "recent_treatment", "clinician", {"needle_length": "0.25"}),
-    ("microneedling", "microneedling-roller-twice-weekly", "warts", "block", {"needle_length": "0.25"}),
-    ("gua_sha", "gua-sha-weekly", "recent_procedure", "clinician", {}),
-    ("roller", "roller-most-days", "recent_procedure", "clinician", {}),
-])
+@pytest.mark.parametrize(
+    ("device_id", "program_id", "question_id", "outcome", "extra"),
+    [
+        ("microcurrent", "microcurrent-60-days", "recent_procedure", "clinician", {}),
+        ("microcurrent", "microcurrent-60-days", "metal_implants", "clinician", {}),
+        ("microcurrent", "microcurrent-60-days", "implant", "block", {}),
+        ("led_mask", "led-red-intensive", "isotretinoin", "block", {}),
+        ("led_mask", "led-red-intensive", "skin_cancer", "block", {}),
+        ("led_mask", "led-red-intensive", "photosensitising_drugs", "clinician", {}),
+        ("led_mask", "led-red-intensive", "eye_sensitivity", "clinician", {}),
+        ("led_mask", "led-blue-intensive", "pigmentation", "clinician", {}),
+        (
+            "microneedling",
+            "microneedling-roller-twice-weekly",
+            "cold_sore_history",
+            "clinician",
+            {"needle_length": "0.25"},
+        ),
+        (
+            "microneedling",
+            "microneedling-roller-twice-weekly",
+            "recent_treatment",
+            "clinician",
+            {"needle_length": "0.25"},
+        ),
+        ("microneedling", "microneedling-roller-twice-weekly", "warts", "block", {"needle_length": "0.25"}),
+        ("gua_sha", "gua-sha-weekly", "recent_procedure", "clinician", {}),
+        ("roller", "roller-most-days", "recent_procedure", "clinician", {}),
+    ],
+)
 def test_corrected_outcomes_reach_the_user(user, client, app, db, device_id, program_id, question_id, outcome, extra):
     q = question(app, device_id, question_id)
     assert q.outcome == outcome
@@ -101,8 +118,10 @@ def test_corrected_outcomes_reach_the_user(user, client, app, db, device_id, pro
         assert response.status_code == 200 and "This program is not safe for you to start" in page
     else:
         assert response.status_code == 422 and "Confirm that you have checked with a clinician." in page
-        assert start(client, app, program_id, device_id, yes=[question_id], clinician_confirmed="on",
-                     **extra).status_code == 303
+        assert (
+            start(client, app, program_id, device_id, yes=[question_id], clinician_confirmed="on", **extra).status_code
+            == 303
+        )
     assert q.explain in page
 
 
@@ -112,8 +131,12 @@ def test_a_wait_is_explained_on_the_answer_page_and_on_today(user, client, app, 
     too_soon = start(client, app, "led-red-intensive", "led_mask", yes=["isotretinoin_stopped"])
     assert too_soon.status_code == 422
     assert "start on 29 November 2026 or later" in text_of(too_soon) and q.explain in text_of(too_soon)
-    assert start(client, app, "led-red-intensive", "led_mask", yes=["isotretinoin_stopped"],
-                 start_day="2026-11-29").status_code == 303
+    assert (
+        start(
+            client, app, "led-red-intensive", "led_mask", yes=["isotretinoin_stopped"], start_day="2026-11-29"
+        ).status_code
+        == 303
+    )
     page = text_of(client.get("/today"))
     assert f"Starts on Sunday 29 November 2026 at the earliest: {q.explain}" in page
     assert f"Start no earlier than Sunday 29 November 2026: {q.explain}" in text_of(client.get("/enrollments/1"))
@@ -134,7 +157,7 @@ def test_every_microcurrent_routine_warns_off_the_eyes_and_temples(app):
         assert "eye area" in notes and "temples" in notes
 
 
-@pytest.mark.parametrize("device_id, program_id", [("gua_sha", "gua-sha-weekly"), ("roller", "roller-most-days")])
+@pytest.mark.parametrize(("device_id", "program_id"), [("gua_sha", "gua-sha-weekly"), ("roller", "roller-most-days")])
 def test_a_cold_sore_waits_for_gua_sha_and_rollers(user, client, app, db, device_id, program_id):
     q = question(app, device_id, "cold_sore")
     assert q.outcome == "wait" and q.wait_days == 10

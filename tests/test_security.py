@@ -1,4 +1,5 @@
 """The security baseline, one behaviour per test."""
+
 import io
 import logging
 import re
@@ -13,9 +14,9 @@ from PIL import Image
 from werkzeug.serving import make_server
 
 from app import create_app
+from model import store
 from model.store import db as database
 from model.store import migrations
-from model import store
 from tests.conftest import PASSWORD, Auth, text_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -86,8 +87,9 @@ def test_new_database_secret_key_and_photos_are_private(monkeypatch, tmp_path, c
     monkeypatch.delenv("FACEREPS_SECRET_KEY", raising=False)
     monkeypatch.delenv("FACEREPS_ENV", raising=False)
     folder = tmp_path / "data"
-    app = create_app({"DATABASE": str(folder / "facereps.db"), "TESTING": True, "CLOCK": clock,
-                      "RATELIMIT_ENABLED": False})  # no secret given: one is made in data/.secret_key
+    app = create_app(
+        {"DATABASE": str(folder / "facereps.db"), "TESTING": True, "CLOCK": clock, "RATELIMIT_ENABLED": False}
+    )  # no secret given: one is made in data/.secret_key
     conn = database.connect(app.config["DATABASE"])  # what `flask db upgrade` does on a new machine
     migrations.upgrade(conn)
     conn.close()
@@ -96,12 +98,18 @@ def test_new_database_secret_key_and_photos_are_private(monkeypatch, tmp_path, c
     image = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 120, 150)).save(image, "JPEG")
     image.seek(0)
-    assert client.post("/progress/weeks/2026-11-23/photos",
-                       data={"angle": "front", "photo": (image, "p.jpg")}).status_code == 303
+    assert (
+        client.post("/progress/weeks/2026-11-23/photos", data={"angle": "front", "photo": (image, "p.jpg")}).status_code
+        == 303
+    )
     photo_folder = folder / "photos"
     assert _mode(folder) == 0o700 and _mode(photo_folder) == 0o700
-    for private in [folder / ".secret_key", folder / "facereps.db", folder / "facereps.db-wal",
-                    *photo_folder.rglob("*.*")]:
+    for private in [
+        folder / ".secret_key",
+        folder / "facereps.db",
+        folder / "facereps.db-wal",
+        *photo_folder.rglob("*.*"),
+    ]:
         assert _mode(private) == 0o600, private
     assert any(photo_folder.rglob("*.jpg"))
 
@@ -114,9 +122,9 @@ def test_the_development_server_log_hides_calendar_secrets(user, app, client, ca
     thread = threading.Thread(target=server.serve_forever)
     thread.start()
     try:
-        with caplog.at_level(logging.INFO, logger="werkzeug"):
-            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}") as response:
-                assert response.status == 200
+        with (caplog.at_level(logging.INFO, logger="werkzeug"),
+              urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}") as response):
+            assert response.status == 200
     finally:
         server.shutdown()
         thread.join()
@@ -188,27 +196,32 @@ def test_account_deletion_signs_out_other_devices(user, app, client):
     assert phone.get("/today").status_code == 303
 
 
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
-                                     {"Origin": "https://evil.test"}])
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}, {"Origin": "https://evil.test"}]
+)
 def test_cross_site_posts_are_refused(user, client, db, headers):
-    response = client.post("/account/settings", headers=headers,
-                           data={"time_zone": "Asia/Tokyo", "day_start_hour": "3", "week_start": "0"})
+    response = client.post(
+        "/account/settings", headers=headers, data={"time_zone": "Asia/Tokyo", "day_start_hour": "3", "week_start": "0"}
+    )
     assert response.status_code == 403
     assert "another site" in text_of(response)
     assert store.user_by_email(db, "ana@example.com").time_zone == "Europe/Paris"
 
 
 def test_same_origin_posts_are_accepted(user, client):
-    response = client.post("/account/settings", headers={"Sec-Fetch-Site": "same-origin",
-                                                         "Origin": "http://localhost"},
-                           data={"time_zone": "Asia/Tokyo", "day_start_hour": "3", "week_start": "0"})
+    response = client.post(
+        "/account/settings",
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+        data={"time_zone": "Asia/Tokyo", "day_start_hour": "3", "week_start": "0"},
+    )
     assert response.status_code == 303
 
 
 def test_cross_site_login_is_refused(user, auth, client):
     auth.logout()
-    response = client.post("/login", headers={"Sec-Fetch-Site": "cross-site"},
-                           data={"email": "ana@example.com", "password": PASSWORD})
+    response = client.post(
+        "/login", headers={"Sec-Fetch-Site": "cross-site"}, data={"email": "ana@example.com", "password": PASSWORD}
+    )
     assert response.status_code == 403
 
 
@@ -228,8 +241,14 @@ def test_repeated_wrong_passwords_for_one_account_get_429(make_app):
     assert auth.login(email="ben@example.com").status_code == 303
     # Nor is the owner, signing in from another address.
     owner = app.test_client()
-    assert owner.post("/login", data={"email": "ana@example.com", "password": PASSWORD},
-                      environ_base={"REMOTE_ADDR": "192.0.2.10"}).status_code == 303
+    assert (
+        owner.post(
+            "/login",
+            data={"email": "ana@example.com", "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": "192.0.2.10"},
+        ).status_code
+        == 303
+    )
     assert owner.get("/today").status_code == 200
 
 
@@ -257,8 +276,18 @@ def test_successful_logins_do_not_count_toward_the_limit(make_app):
         assert auth.login().status_code == 303
 
 
-@pytest.mark.parametrize("target", ["//evil.test", "https://evil.test", "/\\evil.test", "http:/evil.test",
-                                    "/%5Cevil.test\\", " //evil.test", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.test",
+        "https://evil.test",
+        "/\\evil.test",
+        "http:/evil.test",
+        "/%5Cevil.test\\",
+        " //evil.test",
+        "javascript:alert(1)",
+    ],
+)
 def test_next_never_leaves_the_site(user, auth, target):
     auth.logout()
     location = auth.login(next=target).headers["Location"]

@@ -1,4 +1,5 @@
 """The security log (rows kept 90 days, JSON log lines, never a secret) and the signed-in devices."""
+
 import io
 import json
 import logging
@@ -7,24 +8,26 @@ from datetime import timedelta
 
 import pytest
 
-from model.identity import security_log
-
 from model import store
+from model.identity import security_log
 from tests.conftest import PASSWORD, Auth, text_of
+from tests.smtp import smtp_server  # noqa: F401 (the fixture)
 from tests.test_passkeys import Authenticator, add_passkey, sign_in
 from tests.test_recovery import NEW_PASSWORD, make_codes, read_link, use_code
-from tests.smtp import smtp_server  # noqa: F401 (the fixture)
 
 ACCOUNT = "/account"
-CHROME_ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-                  "Chrome/126.0.0.0 Mobile Safari/537.36")
+CHROME_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
 FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:127.0) Gecko/20100101 Firefox/127.0"
 
 
 def events(db, user_id=None):
     sql = "SELECT event, user_id, address, detail FROM security_log"
-    rows = db.execute(sql + (" WHERE user_id = ?" if user_id else "") + " ORDER BY id",
-                      [user_id] if user_id else []).fetchall()
+    rows = db.execute(
+        sql + (" WHERE user_id = ?" if user_id else "") + " ORDER BY id", [user_id] if user_id else []
+    ).fetchall()
     return [(event, user, address, json.loads(detail)) for event, user, address, detail in rows]
 
 
@@ -33,8 +36,11 @@ ELSEWHERE = {"sign_out", "password_changed", "data_exported", "data_imported", "
 
 
 def own_events(db, user_id):
-    return [(event, detail) for event, _, _, detail in events(db, user_id)
-            if event not in ELSEWHERE and detail.get("method") != "password"]
+    return [
+        (event, detail)
+        for event, _, _, detail in events(db, user_id)
+        if event not in ELSEWHERE and detail.get("method") != "password"
+    ]
 
 
 def user_id(db, email="ana@example.com"):
@@ -52,13 +58,19 @@ def assert_no_secrets(db, caplog, *secrets):
 
 # --- the log itself ---------------------------------------------------------------------------
 
+
 def test_record_keeps_a_row_and_writes_one_json_line(user, db, clock, caplog):
     caplog.set_level(logging.INFO, logger="facereps.security")
     security_log.record(db, "data_exported", user_id(db), "203.0.113.9", clock(), format="json")
     assert events(db)[-1] == ("data_exported", user_id(db), "203.0.113.9", {"format": "json"})
     line = json.loads(caplog.records[-1].getMessage())
-    assert line == {"event": "data_exported", "user_id": user_id(db), "address": "203.0.113.9",
-                    "at": "2026-11-24T12:00:00+00:00", "detail": {"format": "json"}}
+    assert line == {
+        "event": "data_exported",
+        "user_id": user_id(db),
+        "address": "203.0.113.9",
+        "at": "2026-11-24T12:00:00+00:00",
+        "detail": {"format": "json"},
+    }
 
 
 def test_log_lines_reach_stderr_as_json(app, db, clock):
@@ -100,14 +112,17 @@ def test_an_event_after_the_account_is_gone_keeps_only_the_former_id(user, db, c
 def test_a_failed_sign_in_keeps_the_email_only_when_it_looks_like_one(user, db, clock):
     security_log.sign_in_failed(db, "Ana@Example.com", "192.0.2.1", clock())
     security_log.sign_in_failed(db, "correct horse battery", "192.0.2.1", clock())
-    assert events(db) == [("sign_in_failed", user_id(db), "192.0.2.1", {"email": "ana@example.com", "method": "password"}),
-                          ("sign_in_failed", None, "192.0.2.1", {"email": "(not an email address)", "method": "password"})]
+    assert events(db) == [
+        ("sign_in_failed", user_id(db), "192.0.2.1", {"email": "ana@example.com", "method": "password"}),
+        ("sign_in_failed", None, "192.0.2.1", {"email": "(not an email address)", "method": "password"}),
+    ]
 
 
 def test_account_shows_the_last_20_events_newest_first(user, client, db, clock):
     for minute in range(25):
-        security_log.record(db, "data_exported", user_id(db), "192.0.2.7", clock() + timedelta(minutes=minute),
-                            format="csv")
+        security_log.record(
+            db, "data_exported", user_id(db), "192.0.2.7", clock() + timedelta(minutes=minute), format="csv"
+        )
     security_log.record(db, "passkey_removed", user_id(db), "192.0.2.8", clock() + timedelta(hours=1))
     page = text_of(client.get(ACCOUNT))
     log = page.split("Security log", 1)[1]
@@ -119,6 +134,7 @@ def test_account_shows_the_last_20_events_newest_first(user, client, db, clock):
 
 # --- the events this feature writes -----------------------------------------------------------
 
+
 def test_reset_by_email_is_logged_without_the_link(make_app, smtp_server, caplog):  # noqa: F811
     caplog.set_level(logging.INFO, logger="facereps.security")
     app = make_app(SMTP_URL=smtp_server.url)
@@ -126,13 +142,16 @@ def test_reset_by_email_is_logged_without_the_link(make_app, smtp_server, caplog
     visitor = app.test_client()
     visitor.post("/password/forgot", data={"email": "ana@example.com"})
     visitor.post("/password/forgot", data={"email": "nobody@example.com"})
-    _, _, link, path, token = read_link(smtp_server)
+    _, _, _link, path, token = read_link(smtp_server)
     visitor.post(path, data={"password": NEW_PASSWORD})
     from model.store import db as database
+
     conn = database.connect(app.config["DATABASE"])
     assert [(e, u, d) for e, u, _, d in events(conn)] == [
-        ("password_reset_requested", 1, {}), ("password_reset_requested", None, {}),
-        ("password_reset", 1, {"method": "email"})]
+        ("password_reset_requested", 1, {}),
+        ("password_reset_requested", None, {}),
+        ("password_reset", 1, {"method": "email"}),
+    ]
     assert all(address == "127.0.0.1" for _, _, address, _ in events(conn))
     assert_no_secrets(conn, caplog, token, NEW_PASSWORD, PASSWORD)
     conn.close()
@@ -146,8 +165,11 @@ def test_recovery_codes_are_logged_without_the_codes(user, client, db, caplog):
     use_code(client, codes[0])
     uid = user_id(db)
     assert own_events(db, uid) == [
-        ("recovery_codes_created", {"count": 10}), ("recovery_code_failed", {}),
-        ("recovery_code_used", {"left": 9}), ("password_reset", {"method": "recovery code"})]
+        ("recovery_codes_created", {"count": 10}),
+        ("recovery_code_failed", {}),
+        ("recovery_code_used", {"left": 9}),
+        ("password_reset", {"method": "recovery code"}),
+    ]
     assert_no_secrets(db, caplog, NEW_PASSWORD, PASSWORD, *codes, *(c.replace("-", "") for c in codes))
 
 
@@ -163,8 +185,11 @@ def test_passkeys_are_logged(user, app, client, db, caplog):
     client.post(f"/account/passkeys/{passkey_id}/delete")
     uid = user_id(db)
     assert own_events(db, uid) == [
-        ("passkey_added", {"name": "Unknown browser"}), ("sign_in", {"method": "passkey"}),
-        ("sign_in_failed", {"method": "passkey"}), ("passkey_removed", {"name": "Unknown browser"})]
+        ("passkey_added", {"name": "Unknown browser"}),
+        ("sign_in", {"method": "passkey"}),
+        ("sign_in_failed", {"method": "passkey"}),
+        ("passkey_removed", {"name": "Unknown browser"}),
+    ]
     credential = next(iter(phone.keys))
     public_key = db.execute("SELECT 1 FROM passkeys").fetchone()  # removed: nothing left to leak
     assert public_key is None
@@ -175,10 +200,13 @@ def test_passkeys_are_logged(user, app, client, db, caplog):
 
 # --- signed-in devices ------------------------------------------------------------------------
 
+
 def test_signed_in_devices_list_browser_and_last_seen(user, app, client, clock, db):
     phone = app.test_client()
     clock.set(2026, 11, 24, 15, 30)
-    phone.post("/login", data={"email": "ana@example.com", "password": PASSWORD}, headers={"User-Agent": CHROME_ANDROID})
+    phone.post(
+        "/login", data={"email": "ana@example.com", "password": PASSWORD}, headers={"User-Agent": CHROME_ANDROID}
+    )
     clock.set(2026, 11, 24, 16, 0)
     tablet = app.test_client()
     tablet.post("/login", data={"email": "ana@example.com", "password": PASSWORD}, headers={"User-Agent": FIREFOX_MAC})
@@ -223,6 +251,7 @@ def test_signing_out_a_device_stops_its_cookies(user, app, client, db):
 
 def test_another_users_device_and_this_device_cannot_be_signed_out_there(user, app, client, db):
     from model.identity import logins
+
     own_token = db.execute("SELECT token FROM logins").fetchone()[0]
     assert client.post(f"/account/devices/{logins.device_id(own_token)}/sign-out").status_code == 404
     intruder = app.test_client()
@@ -237,21 +266,38 @@ def test_device_ids_on_the_page_are_not_login_tokens(user, client, db):
     assert token not in client.get(ACCOUNT).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("agent, label", [
-    (CHROME_ANDROID, "Chrome on Android"), (FIREFOX_MAC, "Firefox on macOS"),
-    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-     "Version/17.5 Mobile/15E148 Safari/604.1", "Safari on iPhone"),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 "
-     "Safari/537.36 Edg/126.0.0.0", "Edge on Windows"),
-    ("Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 "
-     "Chrome/121.0.0.0 Mobile Safari/537.36", "Samsung Internet on Android"),
-    ("curl/8.5.0", "Unknown browser"), ("", "Unknown browser")])
+@pytest.mark.parametrize(
+    ("agent", "label"),
+    [
+        (CHROME_ANDROID, "Chrome on Android"),
+        (FIREFOX_MAC, "Firefox on macOS"),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/17.5 Mobile/15E148 Safari/604.1",
+            "Safari on iPhone",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 "
+            "Safari/537.36 Edg/126.0.0.0",
+            "Edge on Windows",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 "
+            "Chrome/121.0.0.0 Mobile Safari/537.36",
+            "Samsung Internet on Android",
+        ),
+        ("curl/8.5.0", "Unknown browser"),
+        ("", "Unknown browser"),
+    ],
+)
 def test_browser_names(agent, label):
     from model.identity import logins
+
     assert logins.browser_label(agent) == label
 
 
 # --- the events views/auth.py and views/account.py write (their calls are listed in the report) --
+
 
 def test_sign_ins_and_sign_outs_are_logged(user, auth, db, caplog):
     caplog.set_level(logging.INFO, logger="facereps.security")
@@ -260,8 +306,11 @@ def test_sign_ins_and_sign_outs_are_logged(user, auth, db, caplog):
     auth.login(email="nobody@example.com")
     auth.login()
     assert [(e, d) for e, _, _, d in events(db)] == [
-        ("sign_out", {}), ("sign_in_failed", {"email": "ana@example.com", "method": "password"}),
-        ("sign_in_failed", {"email": "nobody@example.com", "method": "password"}), ("sign_in", {"method": "password"})]
+        ("sign_out", {}),
+        ("sign_in_failed", {"email": "ana@example.com", "method": "password"}),
+        ("sign_in_failed", {"email": "nobody@example.com", "method": "password"}),
+        ("sign_in", {"method": "password"}),
+    ]
     assert_no_secrets(db, caplog, PASSWORD, "a wrong password")
 
 
@@ -271,13 +320,21 @@ def test_password_change_export_import_and_delete_are_logged(user, client, db, c
     client.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     exported = client.get("/account/export.json").get_data()
     client.get("/account/export.csv")
-    client.post("/account/import", content_type="multipart/form-data",
-                data={"file": (io.BytesIO(exported), "facereps-export.json")})
+    client.post(
+        "/account/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(exported), "facereps-export.json")},
+    )
     client.post("/account/delete", data={"confirm": "yes", "delete_password": NEW_PASSWORD})
     assert [(e, u, d) for e, u, _, d in events(db)] == [
-        ("account_deleted", None, {"former_user_id": uid})]  # the account's own rows went with it
+        ("account_deleted", None, {"former_user_id": uid})
+    ]  # the account's own rows went with it
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "facereps.security"]
     assert [(line["event"], line["detail"].get("format")) for line in lines] == [
-        ("password_changed", None), ("data_exported", "json"), ("data_exported", "csv"), ("data_imported", None),
-        ("account_deleted", None)]
+        ("password_changed", None),
+        ("data_exported", "json"),
+        ("data_exported", "csv"),
+        ("data_imported", None),
+        ("account_deleted", None),
+    ]
     assert_no_secrets(db, caplog, PASSWORD, NEW_PASSWORD)

@@ -1,4 +1,5 @@
 """The guided player's state machine on the server: start, step done, skip, back, resume, finish."""
+
 import re
 
 import pytest
@@ -74,7 +75,11 @@ def test_skip_back_and_out_of_order(playing, client, db):
     out_of_order = step(client, playing, "finish", headers=JSON)
     assert out_of_order.status_code == 409 and "Out of order" in out_of_order.get_json()["error"]
     assert step(client, playing, "gel-left", headers=JSON).get_json() == {
-        "current": "jaw-left", "done": ["cleanse", "gel-left"], "skipped": [], "finished": False}
+        "current": "jaw-left",
+        "done": ["cleanse", "gel-left"],
+        "skipped": [],
+        "finished": False,
+    }
     assert ticks(db) == ["cleanse", "gel-left"]
 
 
@@ -125,9 +130,10 @@ def test_neck_steps_follow_the_users_choice(user, client, app):
     assert "Step 1 of 12" in page and "Neck glides" in page
 
 
-@pytest.mark.parametrize("data, status", [({"day": DAY, "routine": "led-blue"}, 404),
-                                          ({"day": "yesterday", "routine": ROUTINE}, 404),
-                                          ({}, 404)])
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [({"day": DAY, "routine": "led-blue"}, 404), ({"day": "yesterday", "routine": ROUTINE}, 404), ({}, 404)],
+)
 def test_bad_starts_are_refused(user, client, app, db, data, status):
     enroll(client, app)
     assert client.post("/sessions", data=data).status_code == status

@@ -1,4 +1,5 @@
 """Today: what is due, ticking steps one at a time, back-filling, and every refused tick."""
+
 import re
 import threading
 
@@ -10,15 +11,28 @@ from tests.test_programs_views import start
 
 DAY = "2026-11-24"
 ROUTINE = "microcurrent-standard"
-STEPS = ["cleanse", "gel-left", "jaw-left", "cheek-left", "forehead-left", "gel-right", "jaw-right",
-         "cheek-right", "forehead-right", "finish"]  # without the neck, which the manual did not allow
+STEPS = [
+    "cleanse",
+    "gel-left",
+    "jaw-left",
+    "cheek-left",
+    "forehead-left",
+    "gel-right",
+    "jaw-right",
+    "cheek-right",
+    "forehead-right",
+    "finish",
+]  # without the neck, which the manual did not allow
 HTMX = {"HX-Request": "true"}
 
 
 def tick(client, step, done="1", day=DAY, routine=ROUTINE, htmx=False):
     headers = {**HTMX, "HX-Target": f"step-{routine}-{step}"} if htmx else {}
-    return client.post(f"/days/{day}/routines/{routine}/steps/{step}", data={"done": ["0", done] if done == "1" else "0"},
-                       headers=headers)
+    return client.post(
+        f"/days/{day}/routines/{routine}/steps/{step}",
+        data={"done": ["0", done] if done == "1" else "0"},
+        headers=headers,
+    )
 
 
 def ticks(db):
@@ -126,14 +140,17 @@ def test_more_than_a_week_ago_cannot_be_ticked(enrolled, db, clock):
     assert ticks(db) == []
 
 
-@pytest.mark.parametrize("path, status", [
-    (f"/days/{DAY}/routines/{ROUTINE}/steps/no-such-step", 404),
-    (f"/days/{DAY}/routines/{ROUTINE}/steps/neck-left", 404),          # dropped: neck not allowed
-    (f"/days/{DAY}/routines/led-red-nir/steps/mask", 404),              # not one of the user's programs
-    (f"/days/{DAY}/routines/nope/steps/cleanse", 404),
-    (f"/days/24-11-2026/routines/{ROUTINE}/steps/cleanse", 404),
-    (f"/days/2026-02-30/routines/{ROUTINE}/steps/cleanse", 404),
-])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (f"/days/{DAY}/routines/{ROUTINE}/steps/no-such-step", 404),
+        (f"/days/{DAY}/routines/{ROUTINE}/steps/neck-left", 404),  # dropped: neck not allowed
+        (f"/days/{DAY}/routines/led-red-nir/steps/mask", 404),  # not one of the user's programs
+        (f"/days/{DAY}/routines/nope/steps/cleanse", 404),
+        (f"/days/24-11-2026/routines/{ROUTINE}/steps/cleanse", 404),
+        (f"/days/2026-02-30/routines/{ROUTINE}/steps/cleanse", 404),
+    ],
+)
 def test_bad_ticks_are_refused_and_store_nothing(enrolled, db, path, status):
     assert enrolled.post(path, data={"done": "1"}).status_code == status
     assert ticks(db) == []
@@ -186,7 +203,10 @@ def test_backfill_cannot_break_spacing_either(user, client, app, db, clock):
     for step in steps:
         tick(client, step, day="2026-11-26", routine="microneedling-roller-025")
     refused = tick(client, "disinfect", day="2026-11-25", routine="microneedling-roller-025", htmx=True)
-    assert refused.status_code == 409 and "Too close to your session with Roller 0.25 mm, twice a week on Thursday 26 November" in text_of(refused)
+    assert (
+        refused.status_code == 409
+        and "Too close to your session with Roller 0.25 mm, twice a week on Thursday 26 November" in text_of(refused)
+    )
 
 
 def test_patch_test_gate_comes_first(user, client, app):
@@ -209,7 +229,11 @@ def test_microneedling_day_excludes_microcurrent(user, client, app, clock):
     assert "At-home microneedling is planned today and does not mix" in page
     tick(client, "disinfect", routine="microneedling-roller-025")
     refused = tick(client, "cleanse", htmx=True)
-    assert refused.status_code == 409 and "Started today with Roller 0.25 mm, twice a week: at-home microneedling and microcurrent toning never share a day" in text_of(refused)
+    assert (
+        refused.status_code == 409
+        and "Started today with Roller 0.25 mm, twice a week: at-home microneedling and microcurrent toning never share a day"
+        in text_of(refused)
+    )
 
 
 def test_paused_program_is_not_due(enrolled, db):
@@ -286,6 +310,7 @@ def test_a_phase_named_like_its_rhythm_is_said_once(user, client, app, clock):
 def test_a_step_id_is_one_escaped_path_segment_in_its_tick_url(enrolled, app):
     """Issue 14: an id like '../../account/cues' (from an old import) cannot make a form post elsewhere."""
     from views.web import path_part
+
     assert path_part("../../../../account/cues") == "..%2F..%2F..%2F..%2Faccount%2Fcues"
     html = enrolled.get("/today").get_data(as_text=True)
     assert 'action="/days/2026-11-24/routines/microcurrent-standard/steps/cleanse"' in html

@@ -1,4 +1,5 @@
 """Export everything, import it into a new account losslessly; broken files import nothing."""
+
 import csv
 import io
 import json
@@ -6,10 +7,23 @@ import json
 import pytest
 
 from tests.conftest import Auth, text_of
-from tests.test_progress_views import jpeg_with_gps, seeded, upload  # noqa: F401 (fixture)
+from tests.test_progress_views import jpeg_with_gps, seeded, upload  # noqa: F401 (a fixture)
 
-USER_TABLES = ["enrollments", "enrollment_versions", "pauses", "screenings", "sessions", "ticks", "gate_checks",
-               "checkins", "photos", "routines", "routine_versions", "plans", "tool_changes"]
+USER_TABLES = [
+    "enrollments",
+    "enrollment_versions",
+    "pauses",
+    "screenings",
+    "sessions",
+    "ticks",
+    "gate_checks",
+    "checkins",
+    "photos",
+    "routines",
+    "routine_versions",
+    "plans",
+    "tool_changes",
+]
 
 
 def exported(client):
@@ -19,8 +33,9 @@ def exported(client):
 
 
 def import_file(client, raw):
-    return client.post("/account/import", data={"file": (io.BytesIO(raw), "facereps-export.json")},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/account/import", data={"file": (io.BytesIO(raw), "facereps-export.json")}, content_type="multipart/form-data"
+    )
 
 
 def counts(db, user_id):
@@ -33,20 +48,31 @@ def rich(seeded, db):  # noqa: F811
     return enrich(seeded)
 
 
-def enrich(seeded):
+def enrich(seeded):  # noqa: F811 (a client, named like the fixture it is given)
     """Add to a seeded history a pause, a guided session, a check-in, a photo, an own routine and plan."""
     seeded.post("/enrollments/1/pause", data={"first_day": "2026-12-01", "last_day": "2026-12-03", "reason": "trip"})
-    seeded.post("/progress/weeks/2026-11-16/checkin", data={"firmness": "2", "fine_lines": "3", "glow": "4", "note": "é ✓"})
+    seeded.post(
+        "/progress/weeks/2026-11-16/checkin", data={"firmness": "2", "fine_lines": "3", "glow": "4", "note": "é ✓"}
+    )
     upload(seeded, jpeg_with_gps())
     seeded.post("/sessions", data={"day": "2026-11-24", "routine": "face-workout-5min"})
     seeded.post("/sessions/5/steps/cheek-lifter", data={"outcome": "done"})
     # An own routine (edited after a session ran it: two versions) followed through an own plan.
     routine = seeded.post("/routines/copy", data={"routine_id": "face-workout-5min"}).headers["Location"]
     seeded.post(f"{routine}/steps/happy-cheeks/remove")
-    start = seeded.post(f"{routine}/plan", data={"name": "Mine", "p1_kind": "per_week", "p1_per_week": "7",
-                                                 "p1_length": "ongoing"}).headers["Location"]
-    seeded.post(start, data={"q_recent_procedure": "no", "q_jaw_pain": "no", "q_palsy": "no", "start_day": "2026-11-24",
-                             "existing": "both"})
+    start = seeded.post(
+        f"{routine}/plan", data={"name": "Mine", "p1_kind": "per_week", "p1_per_week": "7", "p1_length": "ongoing"}
+    ).headers["Location"]
+    seeded.post(
+        start,
+        data={
+            "q_recent_procedure": "no",
+            "q_jaw_pain": "no",
+            "q_palsy": "no",
+            "start_day": "2026-11-24",
+            "existing": "both",
+        },
+    )
     seeded.post(f"/days/2026-11-24/routines/{routine.rsplit('/', 1)[1]}/steps/cheek-lifter", data={"done": "1"})
     seeded.post(f"{routine}/steps/brow-lift/remove")
     return seeded
@@ -87,13 +113,16 @@ def test_import_refuses_an_account_with_history(rich):
     assert response.status_code == 422 and "new, empty account" in text_of(response)
 
 
-@pytest.mark.parametrize("raw, message", [
-    (b"", "Choose the JSON file"),
-    (b"not json", "not valid JSON"),
-    (b'{"format": "other-app"}', "not a FaceReps export"),
-    (b'{"format": "facereps-export", "version": 99}', "cannot read"),
-    (b'{"format": "facereps-export", "version": 1, "settings": {}}', "incomplete or damaged"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "Choose the JSON file"),
+        (b"not json", "not valid JSON"),
+        (b'{"format": "other-app"}', "not a FaceReps export"),
+        (b'{"format": "facereps-export", "version": 99}', "cannot read"),
+        (b'{"format": "facereps-export", "version": 1, "settings": {}}', "incomplete or damaged"),
+    ],
+)
 def test_broken_or_foreign_files_import_nothing(user, client, db, raw, message):
     response = import_file(client, raw)
     assert response.status_code == 422 and message in text_of(response)
@@ -117,8 +146,18 @@ def test_csv_has_a_row_per_session_and_check_in(rich):
     assert response.mimetype == "text/csv"
     assert [r["kind"] for r in rows].count("session") == 6 and [r["kind"] for r in rows].count("check-in") == 1
     assert rows[-2]["routine"] == "My 5-minute face workout"
-    assert rows[0] == {"kind": "session", "day": "2026-11-16", "routine": "5-minute face workout", "status": "done",
-                       "steps_done": "5", "steps_total": "5", "firmness": "", "fine_lines": "", "glow": "", "note": ""}
+    assert rows[0] == {
+        "kind": "session",
+        "day": "2026-11-16",
+        "routine": "5-minute face workout",
+        "status": "done",
+        "steps_done": "5",
+        "steps_total": "5",
+        "firmness": "",
+        "fine_lines": "",
+        "glow": "",
+        "note": "",
+    }
 
 
 def test_exports_need_login(client):
@@ -139,36 +178,56 @@ def test_an_export_from_before_own_routines_still_imports(seeded, app, db):  # n
     assert counts(db, 2) == counts(db, 1)
 
 
-@pytest.mark.parametrize("second, message", [
-    ({"routine_id": "microcurrent-every-other-day-routine", "device_id": "microcurrent"},
-     "two microcurrent toning sessions on 2026-11-20 and 2026-11-20 are closer than its spacing allows"),
-    ({"routine_id": "microneedling-roller-025", "device_id": "microneedling"},
-     "microcurrent toning and at-home microneedling on the same day (2026-11-20)"),
-])
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        (
+            {"routine_id": "microcurrent-every-other-day-routine", "device_id": "microcurrent"},
+            "two microcurrent toning sessions on 2026-11-20 and 2026-11-20 are closer than its spacing allows",
+        ),
+        (
+            {"routine_id": "microneedling-roller-025", "device_id": "microneedling"},
+            "microcurrent toning and at-home microneedling on the same day (2026-11-20)",
+        ),
+    ],
+)
 def test_an_import_that_breaks_a_devices_rules_imports_nothing(seeded, app, db, second, message):  # noqa: F811
     """Issue 13.1: an imported history keeps the device rules the app keeps."""
     data = exported(seeded)
-    session = {"day": "2026-11-20", "routine_id": "microcurrent-standard", "device_id": "microcurrent",
-               "steps_total": 1, "steps_done": 1, "status": "done", "updated_at": "2026-11-20T10:00:00+00:00",
-               "started_at": None, "finished_at": None, "current_step": None, "skipped": "[]", "steps": None,
-               "routine_version": None}
+    session = {
+        "day": "2026-11-20",
+        "routine_id": "microcurrent-standard",
+        "device_id": "microcurrent",
+        "steps_total": 1,
+        "steps_done": 1,
+        "status": "done",
+        "updated_at": "2026-11-20T10:00:00+00:00",
+        "started_at": None,
+        "finished_at": None,
+        "current_step": None,
+        "skipped": "[]",
+        "steps": None,
+        "routine_version": None,
+    }
     data["sessions"] = [session, session | second]
     other = app.test_client()
     Auth(other).register(email="new@example.com", time_zone="UTC")
     response = import_file(other, json.dumps(data).encode())
     assert response.status_code == 422
     assert f"That export breaks a device's safety rules ({message}); nothing was imported." in text_of(response)
-    assert counts(db, 2) == {table: 0 for table in USER_TABLES}
+    assert counts(db, 2) == dict.fromkeys(USER_TABLES, 0)
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_a_quote(rich):
     """OWASP's CSV injection advice: =, +, -, @ (and tab, carriage return) at a cell's start are quoted."""
     routine_id = exported(rich)["routines"][0]["id"]
     assert rich.post(f"/routines/{routine_id}/name", data={"name": "@SUM(A1)"}).status_code == 303
-    rich.post("/progress/weeks/2026-11-23/checkin", data={"firmness": "3", "fine_lines": "3", "glow": "3",
-                                                          "note": '=HYPERLINK("http://evil.example","x")'})
+    rich.post(
+        "/progress/weeks/2026-11-23/checkin",
+        data={"firmness": "3", "fine_lines": "3", "glow": "3", "note": '=HYPERLINK("http://evil.example","x")'},
+    )
     rows = list(csv.DictReader(io.StringIO(rich.get("/account/export.csv").get_data(as_text=True))))
     assert rows[-3]["routine"] == "'@SUM(A1)"
     assert rows[-1]["note"] == '\'=HYPERLINK("http://evil.example","x")'
-    assert rows[-2]["note"] == "é ✓" and rows[0]["day"] == "2026-11-16"   # other cells as they were
+    assert rows[-2]["note"] == "é ✓" and rows[0]["day"] == "2026-11-16"  # other cells as they were
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())

@@ -1,6 +1,7 @@
 """The app icon, drawn with Pillow: regular (rounded) and maskable (full-bleed, safe-zone content).
 
 A build script, not part of the app: `python tools/icons.py` redraws static/icons/ (commit the PNGs)."""
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -27,6 +28,7 @@ def draw(size: int, maskable: bool = False) -> Image.Image:
 
     def box(x0, y0, x1, y1):
         return [cx + x0 * unit, cy + y0 * unit, cx + x1 * unit, cy + y1 * unit]
+
     width = max(2, int(28 * unit))
     pen.ellipse(box(-128, -160, 128, 160), outline=WHITE, width=width)
     pen.arc(box(-70, -10, 70, 90), start=30, end=150, fill=WHITE, width=width)

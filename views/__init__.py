@@ -3,8 +3,10 @@
 
 def register_blueprints(app):
     from views import account, auth, enrollments, programs, progress, pwa, routines, sessions, today
+
     for module in (auth, account, today, sessions, programs, enrollments, routines, progress, pwa):
         app.register_blueprint(module.bp)
     from views import logins, passkeys, recovery
+
     for module in (recovery, passkeys, logins):
         app.register_blueprint(module.bp)

@@ -1,4 +1,5 @@
 """Account: settings (time zone, day start, week start), password, log out, delete."""
+
 import json
 
 from flask import Blueprint, current_app, flash, render_template, request, url_for
@@ -6,9 +7,8 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from model.identity import account_security, accounts, security_log
-
 from model import photos, store, transfer
+from model.identity import account_security, accounts, security_log
 from views.auth import limiter
 from views.progress import limit_message, per_user, signed_out
 from views.web import catalog, get_db, now, see_other
@@ -21,10 +21,15 @@ IMPORT_LIMIT = "5 per hour;20 per day"
 
 
 def _page(status=200, **problems):
-    return render_template("account/show.html", weekdays=accounts.WEEKDAYS, cues=accounts.CUE_LABELS,
-                           hours=accounts.DAY_START_HOURS, form=request.form, problems=problems,
-                           security=account_security.overview(get_db(), current_user, now(),
-                                                              current_app.config)), status
+    return render_template(
+        "account/show.html",
+        weekdays=accounts.WEEKDAYS,
+        cues=accounts.CUE_LABELS,
+        hours=accounts.DAY_START_HOURS,
+        form=request.form,
+        problems=problems,
+        security=account_security.overview(get_db(), current_user, now(), current_app.config),
+    ), status
 
 
 @bp.get("")
@@ -39,8 +44,9 @@ def show():
 def update_settings():
     """Save time zone, day-start hour and week start."""
     form = request.form
-    problems = accounts.update_settings(get_db(), current_user, form.get("time_zone"),
-                                        form.get("day_start_hour"), form.get("week_start"))
+    problems = accounts.update_settings(
+        get_db(), current_user, form.get("time_zone"), form.get("day_start_hour"), form.get("week_start")
+    )
     if problems:
         return _page(422, **problems)
     flash("Settings saved.")
@@ -78,8 +84,12 @@ def update_reminder():
 
 
 def _export_limit():
-    return limiter.shared_limit(lambda: current_app.config.get("EXPORT_LIMIT", EXPORT_LIMIT), scope="export",
-                                key_func=per_user, exempt_when=signed_out)
+    return limiter.shared_limit(
+        lambda: current_app.config.get("EXPORT_LIMIT", EXPORT_LIMIT),
+        scope="export",
+        key_func=per_user,
+        exempt_when=signed_out,
+    )
 
 
 @bp.get("/export.json")
@@ -106,8 +116,12 @@ def export_csv():
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("IMPORT_LIMIT", IMPORT_LIMIT), key_func=per_user, methods=["POST"],
-               exempt_when=signed_out)
+@limiter.limit(
+    lambda: current_app.config.get("IMPORT_LIMIT", IMPORT_LIMIT),
+    key_func=per_user,
+    methods=["POST"],
+    exempt_when=signed_out,
+)
 @login_required
 def import_data():
     """Import an export into this new account."""
@@ -118,11 +132,15 @@ def import_data():
     except RequestEntityTooLarge:
         return render_template("account/import.html", problem=transfer.TOO_LARGE), 413
     try:
-        transfer.import_json(get_db(), catalog(), current_user,
-                             upload.read(transfer.MAX_IMPORT_BYTES + 1) if upload else b"",
-                             current_app.config["PHOTO_DIR"],
-                             current_app.config.get("PHOTO_QUOTA_BYTES", photos.QUOTA_BYTES))
-    except transfer.ImportError_ as error:
+        transfer.import_json(
+            get_db(),
+            catalog(),
+            current_user,
+            upload.read(transfer.MAX_IMPORT_BYTES + 1) if upload else b"",
+            current_app.config["PHOTO_DIR"],
+            current_app.config.get("PHOTO_QUOTA_BYTES", photos.QUOTA_BYTES),
+        )
+    except transfer.ImportRefused as error:
         return render_template("account/import.html", problem=str(error)), error.status
     security_log.record(get_db(), "data_imported", current_user.id, request.remote_addr, now())
     flash("Your data is imported.")
@@ -142,8 +160,9 @@ def too_many(error):
 @login_required
 def change_password():
     """Change the password (needs the current one); other browsers are signed out."""
-    problems = accounts.change_password(get_db(), current_user, request.form.get("current_password", ""),
-                                        request.form.get("new_password", ""))
+    problems = accounts.change_password(
+        get_db(), current_user, request.form.get("current_password", ""), request.form.get("new_password", "")
+    )
     if problems:
         return _page(422, **problems)
     security_log.record(get_db(), "password_changed", current_user.id, request.remote_addr, now())
@@ -158,7 +177,7 @@ def delete():
     if request.form.get("confirm") != "yes":
         return _page(422, confirm="Tick the box to confirm you want everything deleted.")
     if not accounts.password_matches(current_user.password_hash, request.form.get("delete_password", "")):
-        return _page(422, delete_password="That is not your password.")
+        return _page(422, delete_password="That is not your password.")  # noqa: S106 (a message, not a password)
     accounts.delete_account(get_db(), current_user.id, current_app.config["PHOTO_DIR"])
     security_log.record(get_db(), "account_deleted", current_user.id, request.remote_addr, now())
     logout_user()

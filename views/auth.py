@@ -12,19 +12,18 @@ storage (RATELIMIT_STORAGE_URI: shared by every worker and machine that points a
   Retry-After. An address that has not failed there is never made to wait, so the owner still signs
   in while someone elsewhere guesses.
 """
+
 import hashlib
 import math
 import time
 
-from flask import (Blueprint, current_app, flash, render_template, request, session,
-                   url_for)
+from flask import Blueprint, current_app, flash, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from model.identity import accounts, security_log
-
 from model import store
+from model.identity import accounts, security_log
 from views.security import safe_next
 from views.web import get_db, now, see_other
 
@@ -87,8 +86,9 @@ def _note_failure():
     if not _throttled():
         return
     config, account = current_app.config, _account()
-    failures = limiter.storage.incr(f"facereps-login-failures/{account}",
-                                    int(config["LOGIN_SLOW_WINDOW"].total_seconds()))
+    failures = limiter.storage.incr(
+        f"facereps-login-failures/{account}", int(config["LOGIN_SLOW_WINDOW"].total_seconds())
+    )
     if failures >= config["LOGIN_SLOW_AFTER"]:
         wait = min(config["LOGIN_SLOW_MAX"], 2 ** min(failures - config["LOGIN_SLOW_AFTER"], 20))
         limiter.storage.clear(_wait_key(account))
@@ -97,12 +97,17 @@ def _note_failure():
 
 def _slow_down(wait, next_url):
     """429 with the login form, how long to wait and a Retry-After of exactly that."""
-    flash(f"Many wrong passwords were tried for this account. Wait {wait} second"
-          f"{'' if wait == 1 else 's'}, then try again.")
+    flash(
+        f"Many wrong passwords were tried for this account. Wait {wait} second"
+        f"{'' if wait == 1 else 's'}, then try again."
+    )
     # Flask-Limiter would raise Retry-After to the end of its own minute: this answer is not its limit.
     limiter.context.view_rate_limit = None
-    return (render_template("auth/login.html", next_url=next_url, failed=False, form=request.form),
-            429, {"Retry-After": str(wait)})
+    return (
+        render_template("auth/login.html", next_url=next_url, failed=False, form=request.form),
+        429,
+        {"Retry-After": str(wait)},
+    )
 
 
 def _start_session(user_id, remember):
@@ -117,11 +122,14 @@ def _start_session(user_id, remember):
 def _forget_remember_cookie(response):
     """Delete the remember-me cookie with the attributes it was set with (a __Host- cookie needs Secure)."""
     config = current_app.config
-    response.delete_cookie(config.get("REMEMBER_COOKIE_NAME", "remember_token"),
-                           path=config.get("REMEMBER_COOKIE_PATH", "/"),
-                           domain=config.get("REMEMBER_COOKIE_DOMAIN"),
-                           secure=config["REMEMBER_COOKIE_SECURE"], httponly=True,
-                           samesite=config["REMEMBER_COOKIE_SAMESITE"])
+    response.delete_cookie(
+        config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        path=config.get("REMEMBER_COOKIE_PATH", "/"),
+        domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+        secure=config["REMEMBER_COOKIE_SECURE"],
+        httponly=True,
+        samesite=config["REMEMBER_COOKIE_SAMESITE"],
+    )
 
 
 @bp.get("/")
@@ -136,9 +144,13 @@ def register():
     """Create an account and sign in."""
     if request.method == "GET":
         return render_template("auth/register.html", problems={}, form={})
-    user_id, problems = accounts.register(get_db(), request.form.get("email", ""),
-                                          request.form.get("password", ""),
-                                          request.form.get("time_zone", ""), now())
+    user_id, problems = accounts.register(
+        get_db(),
+        request.form.get("email", ""),
+        request.form.get("password", ""),
+        request.form.get("time_zone", ""),
+        now(),
+    )
     if problems:
         return render_template("auth/register.html", problems=problems, form=request.form), 422
     _start_session(user_id, remember=False)
@@ -147,25 +159,27 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], key_func=_login_key,
-               methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], key_func=_login_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], methods=["POST"], deduct_when=_failed)
 def login():
     """Sign in with email and password."""
     next_url = safe_next(request.values.get("next"), url_for("today.show"))
     if request.method == "GET":
-        return render_template("auth/login.html", next_url=next_url, failed=False, form={},
-                               forget_offline=session.pop("forget_offline", False))
+        return render_template(
+            "auth/login.html",
+            next_url=next_url,
+            failed=False,
+            form={},
+            forget_offline=session.pop("forget_offline", False),
+        )
     wait = _wait_left()
     if wait:
         return _slow_down(wait, next_url)
-    user = accounts.authenticate(get_db(), request.form.get("email", ""),
-                                 request.form.get("password", ""))
+    user = accounts.authenticate(get_db(), request.form.get("email", ""), request.form.get("password", ""))
     if user is None:
         _note_failure()
         security_log.sign_in_failed(get_db(), request.form.get("email", ""), request.remote_addr, now())
-        return render_template("auth/login.html", next_url=next_url, failed=True,
-                               form=request.form), 401
+        return render_template("auth/login.html", next_url=next_url, failed=True, form=request.form), 401
     _start_session(user.id, remember=request.form.get("remember") == "on")
     security_log.record(get_db(), "sign_in", user.id, request.remote_addr, now(), method="password")
     return see_other(next_url)

@@ -1,4 +1,5 @@
 """Command-line tasks: `db upgrade`, `catalog check` and `backup PATH` (with `flask --app app`)."""
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -30,7 +31,7 @@ def backup(target):
     try:
         database.backup(current_app.config["DATABASE"], target)
     except FileExistsError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     click.echo(f"Backed up to {target}.")
 
 
@@ -49,9 +50,11 @@ def check(folder):
     try:
         loaded = catalog_files.check_folder(folder or current_app.config["CATALOG_DIR"])
     except catalog.CatalogError as error:
-        raise click.ClickException(str(error))
-    click.echo(f"Catalog OK: {len(loaded.devices)} device types, {len(loaded.routines)} routines, "
-               f"{len(loaded.programs)} programs, {len(loaded.sources)} sources; every fact cites one.")
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Catalog OK: {len(loaded.devices)} device types, {len(loaded.routines)} routines, "
+        f"{len(loaded.programs)} programs, {len(loaded.sources)} sources; every fact cites one."
+    )
 
 
 def init_app(app):

@@ -1,10 +1,11 @@
 """The user's own programs: status, pause and resume, stop, and answering changed questions again."""
+
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from model import programs as program_rules
-from model.rules import screening
 from model import store
+from model.rules import screening
 from views.converters import ID
 from views.web import catalog, get_db, now, see_other, user_today
 
@@ -22,10 +23,20 @@ def _page(enrollment, status=200, problems=None, template="enrollments/show.html
     program = catalog().programs[enrollment.program_id]
     device = catalog().device_of(program)
     latest = store.latest_screening(get_db(), current_user.id, device.id)
-    return render_template(template, enrollment=enrollment, program=program, device=device,
-                           catalog=catalog(), today=user_today(), screening_current=screening.is_current(device, latest),
-                           said=screening.said(device, latest), answered_on=latest.answered_on if latest else None,
-                           problems=problems or {}, form=request.form, **extra), status
+    return render_template(
+        template,
+        enrollment=enrollment,
+        program=program,
+        device=device,
+        catalog=catalog(),
+        today=user_today(),
+        screening_current=screening.is_current(device, latest),
+        said=screening.said(device, latest),
+        answered_on=latest.answered_on if latest else None,
+        problems=problems or {},
+        form=request.form,
+        **extra,
+    ), status
 
 
 @bp.get(f"/<{ID}:enrollment_id>")
@@ -88,14 +99,13 @@ def rescreen(enrollment_id):
     enrollment = _mine_or_404(enrollment_id)
     if request.method == "GET":
         return _page(enrollment, template="enrollments/screening.html")
-    outcome = program_rules.rescreen(get_db(), catalog(), current_user.id, enrollment, request.form,
-                                     user_today(), now())
+    outcome = program_rules.rescreen(
+        get_db(), catalog(), current_user.id, enrollment, request.form, user_today(), now()
+    )
     if outcome.blocked:
         program = catalog().programs[enrollment.program_id]
-        return render_template("programs/blocked.html", program=program, verdict=outcome.verdict,
-                               stopped=True)
+        return render_template("programs/blocked.html", program=program, verdict=outcome.verdict, stopped=True)
     if outcome.enrollment_id is None:
-        return _page(enrollment, 422, outcome.problems, template="enrollments/screening.html",
-                     verdict=outcome.verdict)
+        return _page(enrollment, 422, outcome.problems, template="enrollments/screening.html", verdict=outcome.verdict)
     flash("Thank you: your answers are up to date.")
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))

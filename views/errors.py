@@ -1,4 +1,5 @@
 """Error pages in the app's own style (no traceback outside debug)."""
+
 from flask import render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -32,5 +33,9 @@ def _http_error(error):
 
 
 def _server_error(_error):
-    return render_template("errors/error.html", title="Something went wrong on our side",
-                           message="Your data is safe. Try again in a moment.", code=500), 500
+    return render_template(
+        "errors/error.html",
+        title="Something went wrong on our side",
+        message="Your data is safe. Try again in a moment.",
+        code=500,
+    ), 500

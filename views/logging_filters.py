@@ -1,6 +1,7 @@
 """Keep secrets out of the logs: a calendar feed's URL is its only key, and a password reset link
 carries its token, so access logs show /calendar/[redacted].ics and /password/reset/[redacted]
 instead (gunicorn's access log, the development server's request log)."""
+
 import logging
 import re
 
@@ -39,5 +40,7 @@ class GunicornLogger(Logger):
     deploy/gunicorn.conf.py names it as logger_class."""
 
     def atoms(self, resp, req, environ, request_time):
-        return {name: redact(value) if isinstance(value, str) else value
-                for name, value in super().atoms(resp, req, environ, request_time).items()}
+        return {
+            name: redact(value) if isinstance(value, str) else value
+            for name, value in super().atoms(resp, req, environ, request_time).items()
+        }

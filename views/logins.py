@@ -1,4 +1,5 @@
 """Signed-in devices: each login's browser and last-seen time are noted, and one can be signed out."""
+
 import logging
 import sqlite3
 import sys

@@ -1,5 +1,6 @@
 """Passkeys: sign in with one, add one, remove one. The two WebAuthn ceremonies speak JSON to
 static/js/passkeys.js; removing is a plain form."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, request, session, url_for
@@ -46,13 +47,15 @@ def sign_in():
     """Sign in with the passkey that answered the challenge."""
     body = _body()
     try:
-        user_id = passkeys.sign_in(get_db(), body.get("credential"), session.pop(CEREMONY, None), *_relying_party(),
-                                   now(), request.remote_addr)
+        user_id = passkeys.sign_in(
+            get_db(), body.get("credential"), session.pop(CEREMONY, None), *_relying_party(), now(), request.remote_addr
+        )
     except passkeys.PasskeyRefused as refused:
         return {"error": str(refused)}, 401
     _start_session(user_id, remember=body.get("remember") is True)
-    return {"redirect": safe_next(body.get("next") if isinstance(body.get("next"), str) else None,
-                                  url_for("today.show"))}
+    return {
+        "redirect": safe_next(body.get("next") if isinstance(body.get("next"), str) else None, url_for("today.show"))
+    }
 
 
 @bp.post("/account/passkeys/options")
@@ -71,8 +74,16 @@ def add_options():
 def add():
     """Keep the passkey the browser made."""
     try:
-        passkeys.add(get_db(), me(), _body().get("credential"), session.pop(CEREMONY, None), *_relying_party(),
-                     request.user_agent.string, now(), request.remote_addr)
+        passkeys.add(
+            get_db(),
+            me(),
+            _body().get("credential"),
+            session.pop(CEREMONY, None),
+            *_relying_party(),
+            request.user_agent.string,
+            now(),
+            request.remote_addr,
+        )
     except passkeys.PasskeyRefused as refused:
         return {"error": str(refused)}, 422
     flash("Passkey added. Next time, sign in with it: no password needed.")
@@ -86,6 +97,5 @@ def remove(passkey_id):
     outcome = passkeys.remove(get_db(), me(), passkey_id, now(), request.remote_addr)
     if outcome == "missing":
         abort(404)
-    flash("Passkey removed." if outcome == "removed" else
-          "That passkey is your last way to sign in, so it stays.")
+    flash("Passkey removed." if outcome == "removed" else "That passkey is your last way to sign in, so it stays.")
     return see_other(url_for("account.show") + "#passkeys-title", status=409 if outcome == "refused" else None)

@@ -1,10 +1,11 @@
 """Programs: browse the catalog by device type, read a program, and start one after screening."""
+
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from model import overlap, store
 from model import plans as plan_rules
 from model import programs as program_rules
-from model import overlap, store
 from views.web import catalog, get_db, now, see_other, user_today
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
@@ -30,10 +31,12 @@ def index():
 def show(program_id):
     """A program: its phases, one session's steps, spacing, safety notes and sources."""
     program = _program_or_404(program_id)
-    following = next((e for e in store.enrollments_of(get_db(), current_user.id, "active")
-                      if e.program_id == program.id), None)
-    return render_template("programs/show.html", program=program, catalog=catalog(), following=following,
-                           today=user_today())
+    following = next(
+        (e for e in store.enrollments_of(get_db(), current_user.id, "active") if e.program_id == program.id), None
+    )
+    return render_template(
+        "programs/show.html", program=program, catalog=catalog(), following=following, today=user_today()
+    )
 
 
 @bp.route("/<program_id>/start", methods=["GET", "POST"])
@@ -44,15 +47,15 @@ def start(program_id):
     if request.method == "GET":
         taken = program_rules.routine_taken(get_db(), catalog(), current_user.id, program)
         earlier = program_rules.earlier_answers(get_db(), catalog(), current_user.id, program)
-        return _start_page(program, earlier.form if earlier else {}, {"program": taken} if taken else {}, None,
-                           today, earlier=earlier)
+        return _start_page(
+            program, earlier.form if earlier else {}, {"program": taken} if taken else {}, None, today, earlier=earlier
+        )
     outcome = program_rules.start(get_db(), catalog(), current_user.id, program, request.form, today, now())
     if outcome.blocked:
         return render_template("programs/blocked.html", program=program, verdict=outcome.verdict)
     if outcome.enrollment_id is None:
         status = 409 if "program" in outcome.problems else 422
-        return _start_page(program, request.form, outcome.problems, outcome.verdict, outcome.start_day or today,
-                           status)
+        return _start_page(program, request.form, outcome.problems, outcome.verdict, outcome.start_day or today, status)
     flash(f"You started “{program.name}”.")
     return see_other(url_for("enrollments.show", enrollment_id=outcome.enrollment_id))
 
@@ -60,9 +63,18 @@ def start(program_id):
 def _start_page(program, form, problems, verdict, start_day, status=200, earlier=None):
     today = user_today()
     shared = overlap.overlap(get_db(), catalog(), current_user, program, max(start_day, today))
-    return render_template("programs/start.html", program=program, catalog=catalog(), form=form, problems=problems,
-                           verdict=verdict, start_day=start_day, today=today, overlap=shared,
-                           earlier=earlier), status
+    return render_template(
+        "programs/start.html",
+        program=program,
+        catalog=catalog(),
+        form=form,
+        problems=problems,
+        verdict=verdict,
+        start_day=start_day,
+        today=today,
+        overlap=shared,
+        earlier=earlier,
+    ), status
 
 
 @bp.route("/<program_id>/edit", methods=["GET", "POST"])
@@ -72,21 +84,33 @@ def edit(program_id):
     program = _program_or_404(program_id)
     if program.owner is None:
         abort(404)
-    following = next((e for e in store.enrollments_of(get_db(), current_user.id, "active")
-                      if e.program_id == program.id), None)
+    following = next(
+        (e for e in store.enrollments_of(get_db(), current_user.id, "active") if e.program_id == program.id), None
+    )
     if request.method == "GET":
         return _plan_form(program, plan_rules.form_values(program), {})
-    problems = plan_rules.change(get_db(), catalog(), current_user.id, program, following, request.form,
-                                 user_today(), now())
+    problems = plan_rules.change(
+        get_db(), catalog(), current_user.id, program, following, request.form, user_today(), now()
+    )
     if problems:
         return _plan_form(program, request.form, problems, 422)
     flash("Plan saved." + (" It applies from today; earlier days keep the plan they had." if following else ""))
-    return see_other(url_for("enrollments.show", enrollment_id=following.id) if following
-                     else url_for("programs.show", program_id=program.id))
+    return see_other(
+        url_for("enrollments.show", enrollment_id=following.id)
+        if following
+        else url_for("programs.show", program_id=program.id)
+    )
 
 
 def _plan_form(program, form, problems, status=200):
     routine = catalog().routine_of(program)
-    return render_template("routines/plan.html", routine=routine, device=catalog().device_of(program), form=form,
-                           problems=problems, catalog=catalog(), kinds=plan_rules.KIND_LABELS,
-                           action=url_for("programs.edit", program_id=program.id)), status
+    return render_template(
+        "routines/plan.html",
+        routine=routine,
+        device=catalog().device_of(program),
+        form=form,
+        problems=problems,
+        catalog=catalog(),
+        kinds=plan_rules.KIND_LABELS,
+        action=url_for("programs.edit", program_id=program.id),
+    ), status

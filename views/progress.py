@@ -1,10 +1,10 @@
 """Progress: each week against the plan, with trends, check-ins and photos."""
+
 import math
 import time
 from datetime import date, timedelta
 
-from flask import (Blueprint, abort, current_app, flash, make_response, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, make_response, render_template, request, send_file, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -64,9 +64,15 @@ def _page(first, status=200, problems=None, form=None):
     if first != review.week_of(me(), first):
         return see_other(url_for("progress.week", first=review.week_of(me(), first).isoformat()))
     data = review.build(get_db(), catalog(), me(), first, user_today())
-    return render_template("progress/show.html", review=data, problems=problems or {},
-                           form=request.form if form is None else form,
-                           ratings=review.RATING_LABELS, angles=photos.ANGLES, WEEK=timedelta(days=7)), status
+    return render_template(
+        "progress/show.html",
+        review=data,
+        problems=problems or {},
+        form=request.form if form is None else form,
+        ratings=review.RATING_LABELS,
+        angles=photos.ANGLES,
+        WEEK=timedelta(days=7),
+    ), status
 
 
 @bp.get("/progress")
@@ -109,9 +115,17 @@ def upload_photo(first):
     except RequestEntityTooLarge:
         return _page(first, 413, {"photo": f"That photo is larger than {limit / (1024 * 1024):.2g} MB."}, {})
     try:
-        photos.save(get_db(), photo_folder(), current_user.id, first, request.form.get("angle", ""),
-                    upload.read(limit + 1) if upload else b"", now(), limit,
-                    current_app.config.get("PHOTO_QUOTA_BYTES", photos.QUOTA_BYTES))
+        photos.save(
+            get_db(),
+            photo_folder(),
+            current_user.id,
+            first,
+            request.form.get("angle", ""),
+            upload.read(limit + 1) if upload else b"",
+            now(),
+            limit,
+            current_app.config.get("PHOTO_QUOTA_BYTES", photos.QUOTA_BYTES),
+        )
     except photos.PhotoError as error:
         return _page(first, error.status, {"photo": str(error)})
     flash("Photo saved. Only you can see it.")

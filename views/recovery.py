@@ -1,4 +1,5 @@
 """Forgot password: a reset link by email, or a recovery code where the server sends no mail."""
+
 import os
 
 from flask import Blueprint, current_app, flash, render_template, request, url_for
@@ -76,38 +77,43 @@ def reset(token):
         return render_template("auth/reset.html", token=token, works=works, problems={}), 200 if works else 410
     problems = recovery.reset_password(get_db(), token, request.form.get("password", ""), now(), request.remote_addr)
     if problems:
-        return render_template("auth/reset.html", token=token, works="link" not in problems,
-                               problems=problems), 410 if "link" in problems else 422
+        return render_template(
+            "auth/reset.html", token=token, works="link" not in problems, problems=problems
+        ), 410 if "link" in problems else 422
     flash("Your new password is set, and every device is signed out. Log in with your new password.")
     return see_other(url_for("auth.login"))
 
 
 @bp.route("/password/recover", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RECOVERY_LIMIT"], key_func=_email_key, methods=["POST"],
-               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["RECOVERY_LIMIT"], key_func=_email_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit("30 per minute", methods=["POST"], deduct_when=_failed)
 def recover():
     """Set a new password with a recovery code (each code works once)."""
     if request.method == "GET":
         return render_template("auth/recover.html", problems={}, form={})
     form = request.form
-    left, problems = recovery.use_code(get_db(), form.get("email", ""), form.get("code", ""),
-                                       form.get("password", ""), now(), request.remote_addr)
+    left, problems = recovery.use_code(
+        get_db(), form.get("email", ""), form.get("code", ""), form.get("password", ""), now(), request.remote_addr
+    )
     if problems:
         return render_template("auth/recover.html", problems=problems, form=form), 422
-    flash(f"Your new password is set, and every device is signed out. You have {left} recovery "
-          f"code{'' if left == 1 else 's'} left. Log in with your new password.")
+    flash(
+        f"Your new password is set, and every device is signed out. You have {left} recovery "
+        f"code{'' if left == 1 else 's'} left. Log in with your new password."
+    )
     return see_other(url_for("auth.login"))
 
 
 @bp.route("/account/recovery-codes", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per hour", key_func=lambda: f"codes:{getattr(current_user, 'id', '')}", methods=["POST"],
-               deduct_when=_refused)
+@limiter.limit(
+    "10 per hour", key_func=lambda: f"codes:{getattr(current_user, 'id', '')}", methods=["POST"], deduct_when=_refused
+)
 def make_codes():
     """Make ten new recovery codes (after the password), shown once; the old ones stop working."""
     if request.method == "GET":
         return render_template("account/recovery_codes.html", codes=[], problems={})
-    codes, problems = recovery.make_codes(get_db(), me(), request.form.get("codes_password", ""), now(),
-                                          request.remote_addr)
+    codes, problems = recovery.make_codes(
+        get_db(), me(), request.form.get("codes_password", ""), now(), request.remote_addr
+    )
     return render_template("account/recovery_codes.html", codes=codes, problems=problems), 422 if problems else 200

@@ -1,4 +1,5 @@
 """Your own routines: customise a catalog routine or write one, edit its steps, and plan it."""
+
 from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
@@ -16,8 +17,11 @@ bp = Blueprint("routines", __name__, url_prefix="/routines")
 @bp.context_processor
 def choices():
     """The choices of the step and routine forms."""
-    return {"areas": list(AREAS.items()), "sides": [(key, text or "Neither") for key, text in SIDES.items()],
-            "devices": [(device.id, device.name) for device in catalog().catalog_devices()]}
+    return {
+        "areas": list(AREAS.items()),
+        "sides": [(key, text or "Neither") for key, text in SIDES.items()],
+        "devices": [(device.id, device.name) for device in catalog().catalog_devices()],
+    }
 
 
 def _own_or_404(routine_id):
@@ -30,11 +34,20 @@ def _own_or_404(routine_id):
 def _page(routine, status=200, problems=None, **extra):
     mine = catalog()
     following = {e.program_id: e for e in store.enrollments_of(get_db(), current_user.id, "active")}
-    return render_template("routines/show.html", routine=routine, device=mine.devices[routine.device_id],
-                           source=mine.routines.get(routine.based_on) if routine.based_on else None,
-                           differences=rules.differences(mine.routines.get(routine.based_on or ""), routine),
-                           plans=mine.plans_of(routine.id), following=following, catalog=mine,
-                           problems=problems or {}, form=request.form, today=user_today(), **extra), status
+    return render_template(
+        "routines/show.html",
+        routine=routine,
+        device=mine.devices[routine.device_id],
+        source=mine.routines.get(routine.based_on) if routine.based_on else None,
+        differences=rules.differences(mine.routines.get(routine.based_on or ""), routine),
+        plans=mine.plans_of(routine.id),
+        following=following,
+        catalog=mine,
+        problems=problems or {},
+        form=request.form,
+        today=user_today(),
+        **extra,
+    ), status
 
 
 def _saved(routine, edit, message, anchor=None):
@@ -74,8 +87,9 @@ def index():
 def new():
     """A routine from scratch: its name, the device, and a first step."""
     if request.method == "GET":
-        return render_template("routines/new.html", catalog=catalog(), form={"reps": "1", "cue_seconds": "0"},
-                               problems={})
+        return render_template(
+            "routines/new.html", catalog=catalog(), form={"reps": "1", "cue_seconds": "0"}, problems={}
+        )
     routine_id, problems = rules.create(get_db(), catalog(), current_user.id, request.form, now())
     if problems:
         return render_template("routines/new.html", catalog=catalog(), form=request.form, problems=problems), 422
@@ -107,8 +121,9 @@ def show(routine_id):
 def rename(routine_id):
     """A new name for the routine (and for your own device)."""
     routine = _own_or_404(routine_id)
-    problems = rules.rename(get_db(), current_user.id, routine, catalog().devices[routine.device_id], request.form,
-                            now())
+    problems = rules.rename(
+        get_db(), current_user.id, routine, catalog().devices[routine.device_id], request.form, now()
+    )
     if problems:
         return _page(routine, 422, problems)
     flash("Name saved.")
@@ -126,9 +141,15 @@ def add_step(routine_id):
     step, problems = rules.step_to_add(request.form, offered)
     if problems:
         return _step_page(routine, None, request.form, problems, offered, 422)
-    return _saved(routine, lambda steps: rules.add(steps, step, rules.read_position(request.form, len(steps) + 1)),
-                  lambda steps: f"Added “{step['title']}” as step "
-                                f"{rules.read_position(request.form, len(steps)) or len(steps)} of {len(steps)}.", "steps")
+    return _saved(
+        routine,
+        lambda steps: rules.add(steps, step, rules.read_position(request.form, len(steps) + 1)),
+        lambda steps: (
+            f"Added “{step['title']}” as step "
+            f"{rules.read_position(request.form, len(steps)) or len(steps)} of {len(steps)}."
+        ),
+        "steps",
+    )
 
 
 @bp.route("/<routine_id>/steps/<step_id>", methods=["GET", "POST"])
@@ -142,15 +163,27 @@ def edit_step(routine_id, step_id):
     changed, problems = rules.read_step(request.form, step_id)
     if problems:
         return _step_page(routine, step, request.form, problems, status=422)
-    return _saved(routine, lambda steps: rules.update(steps, step_id, changed,
-                                                      rules.read_position(request.form, len(steps))),
-                  f"Saved “{changed['title']}”.", f"step-{step_id}")
+    return _saved(
+        routine,
+        lambda steps: rules.update(steps, step_id, changed, rules.read_position(request.form, len(steps))),
+        f"Saved “{changed['title']}”.",
+        f"step-{step_id}",
+    )
 
 
 def _step_page(routine, step, form, problems, offered=None, status=200):
-    choices = [(key, f"{s.title} · {s.place or 'no side'} · {duration(s.seconds)}") for key, s in (offered or {}).items()]
-    return render_template("routines/step.html", routine=routine, step=step, form=form, problems=problems,
-                           offered=[("", "Choose…")] + choices if choices else [], catalog=catalog()), status
+    choices = [
+        (key, f"{s.title} · {s.place or 'no side'} · {duration(s.seconds)}") for key, s in (offered or {}).items()
+    ]
+    return render_template(
+        "routines/step.html",
+        routine=routine,
+        step=step,
+        form=form,
+        problems=problems,
+        offered=[("", "Choose…"), *choices] if choices else [],
+        catalog=catalog(),
+    ), status
 
 
 @bp.post("/<routine_id>/steps/<step_id>/move")
@@ -163,6 +196,7 @@ def move_step(routine_id, step_id):
     def moved(steps):
         place = next(i for i, s in enumerate(steps, 1) if s["id"] == step_id)
         return f"Moved “{step.title}” {direction}: now step {place} of {len(steps)}."
+
     return _saved(routine, lambda steps: rules.move(steps, step_id, direction), moved, f"step-{step_id}")
 
 
@@ -172,8 +206,12 @@ def remove_step(routine_id, step_id):
     """Remove a step (a routine keeps at least one)."""
     routine = _own_or_404(routine_id)
     step = _step_or_404(routine, step_id)
-    return _saved(routine, lambda steps: rules.remove(steps, step_id),
-                  f"Removed “{step.title}” ({step.place.lower() or 'no side'}).", "steps")
+    return _saved(
+        routine,
+        lambda steps: rules.remove(steps, step_id),
+        f"Removed “{step.title}” ({step.place.lower() or 'no side'}).",
+        "steps",
+    )
 
 
 @bp.post("/<routine_id>/glides")
@@ -181,8 +219,12 @@ def remove_step(routine_id, step_id):
 def glides(routine_id):
     """Give every timed glide a new length in seconds."""
     routine = _own_or_404(routine_id)
-    return _saved(routine, lambda steps: rules.retime_glides(steps, request.form),
-                  lambda steps: f"Every glide now lasts {request.form['glide_seconds'].strip()} s.", "steps")
+    return _saved(
+        routine,
+        lambda steps: rules.retime_glides(steps, request.form),
+        lambda steps: f"Every glide now lasts {request.form['glide_seconds'].strip()} s.",
+        "steps",
+    )
 
 
 @bp.post("/<routine_id>/delete")
@@ -215,6 +257,13 @@ def plan(routine_id):
 
 
 def _plan_page(routine, form, problems, status=200):
-    return render_template("routines/plan.html", routine=routine, device=catalog().devices[routine.device_id],
-                           form=form, problems=problems, catalog=catalog(), kinds=plan_rules.KIND_LABELS,
-                           action=url_for("routines.plan", routine_id=routine.id)), status
+    return render_template(
+        "routines/plan.html",
+        routine=routine,
+        device=catalog().devices[routine.device_id],
+        form=form,
+        problems=problems,
+        catalog=catalog(),
+        kinds=plan_rules.KIND_LABELS,
+        action=url_for("routines.plan", routine_id=routine.id),
+    ), status

@@ -1,4 +1,5 @@
 """The guided player: one step per screen, recorded on the server as it happens."""
+
 from datetime import date
 
 from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
@@ -38,8 +39,9 @@ def start():
     """Start or resume today's guided session of a routine."""
     try:
         day = date.fromisoformat(request.form.get("day", ""))
-        session_id = guided.start(get_db(), catalog(), current_user, day, user_today(),
-                                  request.form.get("routine", ""), now())
+        session_id = guided.start(
+            get_db(), catalog(), current_user, day, user_today(), request.form.get("routine", ""), now()
+        )
     except ValueError:
         abort(404)
     except TickRefused as refused:
@@ -67,8 +69,9 @@ def record_step(session_id, step_id):
     if outcome not in ("done", "skip"):
         abort(422, "Say whether the step was done (outcome=done) or skipped (outcome=skip).")
     try:
-        guided.record(get_db(), catalog(), current_user, _player_or_404(session_id), step_id, outcome, now(),
-                      client_id())
+        guided.record(
+            get_db(), catalog(), current_user, _player_or_404(session_id), step_id, outcome, now(), client_id()
+        )
     except TickRefused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)

@@ -1,4 +1,5 @@
 """Today and the other days: what is due, ticked one step at a time."""
+
 from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
@@ -50,8 +51,9 @@ def tick_step(day, routine_id, step_id):
     if state not in (["0"], ["1"]):
         abort(422, "Say whether the step is done (done=1) or not (done=0).")
     try:
-        view, card, step = days.tick(get_db(), catalog(), me(), day, user_today(), routine_id, step_id,
-                                     state == ["1"], now(), client_id())
+        view, card, step = days.tick(
+            get_db(), catalog(), me(), day, user_today(), routine_id, step_id, state == ["1"], now(), client_id()
+        )
     except days.TickRefused as refused:
         return _refused(refused, day, routine_id, step_id, fragment)
     if not fragment:
@@ -70,8 +72,9 @@ def _refused(refused, day, routine_id, step_id, fragment):
     view = days.build_day(get_db(), catalog(), me(), day, user_today())
     card = next(c for c in view.due + view.other if c.routine.id == routine_id)
     step = next(s for s in card.steps if s.id == step_id)
-    response = make_response(render_template("today/_tick.html", view=view, card=card, step=step,
-                                             message=str(refused)), refused.status)
+    response = make_response(
+        render_template("today/_tick.html", view=view, card=card, step=step, message=str(refused)), refused.status
+    )
     response.vary.add("HX-Request")
     return response
 

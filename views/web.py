@@ -1,14 +1,15 @@
 """Request plumbing shared by the views: the database connection, the user's day, htmx replies."""
+
 from datetime import timedelta
 from urllib.parse import quote
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from model.store import db as database
-from model.catalog import own as own_catalog
 from model.catalog import AREAS
+from model.catalog import own as own_catalog
 from model.rules.schedule import local_day
+from model.store import db as database
 
 
 def init_app(app):
@@ -38,7 +39,8 @@ def duration(seconds: int) -> str:
 
 def clock_time(seconds: int) -> str:
     """A countdown-style m:ss."""
-    return "%d:%02d" % divmod(int(seconds), 60)
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
 
 
 def sentence(text: str) -> str:

@@ -1,13 +1,36 @@
 """Reading data/catalog/*.toml: every field checked, every error naming file, entry and field."""
+
 import re
 import tomllib
 from pathlib import Path
 
 from model.catalog.index import Catalog
-from model.catalog.types import (AREAS, CADENCE_KINDS, CADENCE_LIMITS, INFERENCE, MAX_REPS, MAX_STEP_SECONDS, OUTCOMES,
-                           OWN_PREFIX, PHASE_LIMITS, SIDES, SOURCE_KINDS, Cadence, CatalogError, Choice, Device,
-                           Gate, Note, Option, Phase, Program, Question, Routine, Source, Step)
-
+from model.catalog.types import (
+    AREAS,
+    CADENCE_KINDS,
+    CADENCE_LIMITS,
+    INFERENCE,
+    MAX_REPS,
+    MAX_STEP_SECONDS,
+    OUTCOMES,
+    OWN_PREFIX,
+    PHASE_LIMITS,
+    SIDES,
+    SOURCE_KINDS,
+    Cadence,
+    CatalogError,
+    Choice,
+    Device,
+    Gate,
+    Note,
+    Option,
+    Phase,
+    Program,
+    Question,
+    Routine,
+    Source,
+    Step,
+)
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # The app labels facts citing FaceReps' inference itself; a question's explanation never says so.
@@ -108,8 +131,9 @@ class _Reader:
         value = self.table.get(name) if index is None else value
         where = self.path(name) if index is None else f"{self.path(name)}[{index}]"
         if isinstance(value, str):
-            raise CatalogError(f'{where}: must be a table {{ text = "...", source = "..." }}: '
-                               "every note names its source")
+            raise CatalogError(
+                f'{where}: must be a table {{ text = "...", source = "..." }}: every note names its source'
+            )
         n = _Reader(where, value)
         source, more = n.cited(sources)
         return Note(n.text("text"), source, more)
@@ -138,8 +162,16 @@ def _step(r):
         r.fail("side", f"unknown side {side!r} (known: {', '.join(SIDES)})")
     seconds = r.number("seconds", low=1, high=MAX_STEP_SECONDS)
     cue = r.number("cue_seconds", default=0, high=seconds)
-    return Step(r.id(own_prefix_allowed=True), r.text("title"), area, side, seconds, r.number("reps", default=1, low=1, high=MAX_REPS),
-                cue, r.text("instruction"))
+    return Step(
+        r.id(own_prefix_allowed=True),
+        r.text("title"),
+        area,
+        side,
+        seconds,
+        r.number("reps", default=1, low=1, high=MAX_REPS),
+        cue,
+        r.text("instruction"),
+    )
 
 
 def _cadence(r):
@@ -174,8 +206,9 @@ def _phase(r, sources, last):
     if rollover and (last or cadence.kind != "per_week"):
         r.fail("rollover", "only an intensive phase with a per_week cadence (not the last phase) rolls over")
     source, more = r.cited(sources)
-    return Phase(r.text("name"), cadence, weeks, sessions, r.text("note", ""), r.flag("uncertain"),
-                 source, rollover, more)
+    return Phase(
+        r.text("name"), cadence, weeks, sessions, r.text("note", ""), r.flag("uncertain"), source, rollover, more
+    )
 
 
 def _question(r, sources):
@@ -216,27 +249,35 @@ def _option(r, sources):
     kind = r.text("kind")
     if kind not in ("choice", "flag"):
         r.fail("kind", "must be 'choice' or 'flag'")
-    choices = tuple(_choice(r.entry("choices", i, t), sources)
-                    for i, t in enumerate(r.tables("choices", required=kind == "choice")))
+    choices = tuple(
+        _choice(r.entry("choices", i, t), sources) for i, t in enumerate(r.tables("choices", required=kind == "choice"))
+    )
     return Option(r.text("id"), r.text("label"), kind, r.text("hint", ""), choices)
 
 
 def _gate(g, sources):
     source, more = g.cited(sources)
-    return Gate(g.text("id"), g.text("title"), g.text("instruction"), g.number("wait_days", default=0, high=30),
-                source, more)
+    return Gate(
+        g.text("id"), g.text("title"), g.text("instruction"), g.number("wait_days", default=0, high=30), source, more
+    )
 
 
 def _device(path, data, sources):
     r = _Reader(f"{path.name}: device", data.get("device"))
     device_id = r.id()
-    questions = _unique(tuple(_question(r.entry("questions", i, t), sources)
-                              for i, t in enumerate(r.tables("questions", required=True))),
-                        f"{r.where}.questions")
-    options = _unique(tuple(_option(r.entry("options", i, t), sources) for i, t in enumerate(r.tables("options"))),
-                      f"{r.where}.options")
-    gates = _unique(tuple(_gate(r.entry("gates", i, t), sources) for i, t in enumerate(r.tables("gates"))),
-                    f"{r.where}.gates")
+    questions = _unique(
+        tuple(
+            _question(r.entry("questions", i, t), sources) for i, t in enumerate(r.tables("questions", required=True))
+        ),
+        f"{r.where}.questions",
+    )
+    options = _unique(
+        tuple(_option(r.entry("options", i, t), sources) for i, t in enumerate(r.tables("options"))),
+        f"{r.where}.options",
+    )
+    gates = _unique(
+        tuple(_gate(r.entry("gates", i, t), sources) for i, t in enumerate(r.tables("gates"))), f"{r.where}.gates"
+    )
     gap = r.number("min_gap_hours", low=0, high=24 * 60)
     gap_source = r.source(sources, "gap_source") if gap or "gap_source" in r.table else ""
     excludes = r.texts("excludes_same_day")
@@ -245,18 +286,41 @@ def _device(path, data, sources):
     if tool_uses and "tool_note" not in r.table:
         r.fail("tool_note", "a device that counts tool uses says why, with its source")
     tool_note = r.note(sources, "tool_note") if "tool_note" in r.table else ""
-    return Device(device_id, r.text("name"), r.text("summary"), gap, r.flag("gap_uncertain"), excludes, tool_uses,
-                  tool_note, r.number("questions_version", low=1), questions, options, gates,
-                  r.notes(sources, "safety"), r.source(sources), gap_source=gap_source,
-                  excludes_source=excludes_source)
+    return Device(
+        device_id,
+        r.text("name"),
+        r.text("summary"),
+        gap,
+        r.flag("gap_uncertain"),
+        excludes,
+        tool_uses,
+        tool_note,
+        r.number("questions_version", low=1),
+        questions,
+        options,
+        gates,
+        r.notes(sources, "safety"),
+        r.source(sources),
+        gap_source=gap_source,
+        excludes_source=excludes_source,
+    )
 
 
 def _routine(r, device_id, sources):
-    steps = _unique(tuple(_step(r.entry("steps", i, t)) for i, t in enumerate(r.tables("steps", required=True))),
-                    f"{r.where}.steps")
+    steps = _unique(
+        tuple(_step(r.entry("steps", i, t)) for i, t in enumerate(r.tables("steps", required=True))), f"{r.where}.steps"
+    )
     source, more = r.cited(sources)
-    return Routine(r.id(), device_id, r.text("name"), r.text("summary"), source, steps,
-                   notes=r.notes(sources, "notes"), more_sources=more)
+    return Routine(
+        r.id(),
+        device_id,
+        r.text("name"),
+        r.text("summary"),
+        source,
+        steps,
+        notes=r.notes(sources, "notes"),
+        more_sources=more,
+    )
 
 
 def _shown_areas(path, device, routines):
@@ -266,8 +330,10 @@ def _shown_areas(path, device, routines):
     for question in device.questions:
         for area in question.areas:
             if area not in used:
-                raise CatalogError(f"{path.name}: device.questions[{question.id}].areas: no step of any "
-                                   f"{device.id} routine is in area {area!r}, so skipping it changes nothing")
+                raise CatalogError(
+                    f"{path.name}: device.questions[{question.id}].areas: no step of any "
+                    f"{device.id} routine is in area {area!r}, so skipping it changes nothing"
+                )
 
 
 def _program(r, device, routines, sources):
@@ -275,16 +341,24 @@ def _program(r, device, routines, sources):
     if routine_id not in routines or routines[routine_id].device_id != device.id:
         r.fail("routine", f"names a missing routine {routine_id!r}")
     tables = r.tables("phases", required=True)
-    phases = tuple(_phase(r.entry("phases", i, t), sources, last=i == len(tables) - 1)
-                   for i, t in enumerate(tables))
+    phases = tuple(_phase(r.entry("phases", i, t), sources, last=i == len(tables) - 1) for i, t in enumerate(tables))
     allowed = r.table.get("allowed", {})
     for option_id, values in allowed.items():
         option = device.option(option_id)
         if option is None or not set(values) <= {c.value for c in option.choices}:
             r.fail("allowed", f"{option_id} names a choice the device does not offer")
     source, more = r.cited(sources)
-    return Program(r.id(), device.id, r.text("name"), r.text("summary"), routine_id,
-                   source, phases, {k: tuple(v) for k, v in allowed.items()}, more_sources=more)
+    return Program(
+        r.id(),
+        device.id,
+        r.text("name"),
+        r.text("summary"),
+        routine_id,
+        source,
+        phases,
+        {k: tuple(v) for k, v in allowed.items()},
+        more_sources=more,
+    )
 
 
 def _read(path):
@@ -359,8 +433,12 @@ def cited_keys(loaded: Catalog) -> set:
     keys = set()
     for device in loaded.devices.values():
         keys.update(loaded.device_source_keys(device))
-    for fact in [*loaded.routines.values(), *(n for r in loaded.routines.values() for n in r.notes),
-                 *loaded.programs.values(), *(p for program in loaded.programs.values() for p in program.phases)]:
+    for fact in [
+        *loaded.routines.values(),
+        *(n for r in loaded.routines.values() for n in r.notes),
+        *loaded.programs.values(),
+        *(p for program in loaded.programs.values() for p in program.phases),
+    ]:
         keys.update(fact.sources)
     return keys
 

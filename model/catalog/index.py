@@ -1,4 +1,5 @@
 """The loaded catalog: every device type, routine, program and source, and the questions asked of them."""
+
 from dataclasses import dataclass
 
 from model.catalog.types import Device, Program, Routine
@@ -39,17 +40,30 @@ class Catalog:
         """The cited sources behind a program page, each once: the plan's, its routine's and its device's
         (a user's own plan and routine cite nothing themselves, so only their device's sources remain)."""
         device, routine = self.device_of(program), self.routine_of(program)
-        keys = [*program.sources, *(key for phase in program.phases for key in phase.sources),
-                *routine.sources, *(key for note in self.notes_of(routine) for key in note.sources),
-                *self.device_source_keys(device)]
+        keys = [
+            *program.sources,
+            *(key for phase in program.phases for key in phase.sources),
+            *routine.sources,
+            *(key for note in self.notes_of(routine) for key in note.sources),
+            *self.device_source_keys(device),
+        ]
         return [key for key in dict.fromkeys(keys) if key in self.sources]
 
     def device_source_keys(self, device):
         """Every source a device's facts cite: the device, spacing, safety notes, gates, options, questions."""
-        facts = [*device.safety, device.tool_note, *device.gates,
-                 *(choice for option in device.options for choice in option.choices), *device.questions]
-        keys = [device.source, device.gap_source, device.excludes_source,
-                *(key for fact in facts for key in getattr(fact, "sources", ()))]
+        facts = [
+            *device.safety,
+            device.tool_note,
+            *device.gates,
+            *(choice for option in device.options for choice in option.choices),
+            *device.questions,
+        ]
+        keys = [
+            device.source,
+            device.gap_source,
+            device.excludes_source,
+            *(key for fact in facts for key in getattr(fact, "sources", ())),
+        ]
         return [key for key in dict.fromkeys(keys) if key in self.sources]
 
     def sources_of(self, fact):
@@ -72,8 +86,9 @@ class Catalog:
         """This catalog with one user's own devices, routines and plans added."""
         if not (devices or routines or programs):
             return self
-        return Catalog({**self.devices, **devices}, {**self.routines, **routines}, {**self.programs, **programs},
-                       self.sources)
+        return Catalog(
+            {**self.devices, **devices}, {**self.routines, **routines}, {**self.programs, **programs}, self.sources
+        )
 
     def device_of(self, program: Program) -> Device:
         return self.devices[program.device_id]

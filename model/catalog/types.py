@@ -1,11 +1,21 @@
 """The catalog's vocabulary: device types, routines, programs and screening as frozen dataclasses, and
 the bounds the catalog files and the forms share."""
+
 from dataclasses import dataclass, field
 
 AREAS = {
-    "face": "Whole face", "neck": "Neck", "jaw": "Jawline", "cheeks": "Cheeks", "chin": "Chin",
-    "mouth": "Around the mouth", "under_eye": "Under the eyes", "eyes": "Eyes", "brow": "Brow",
-    "forehead": "Forehead", "forearm": "Forearm", "tool": "Your tool",
+    "face": "Whole face",
+    "neck": "Neck",
+    "jaw": "Jawline",
+    "cheeks": "Cheeks",
+    "chin": "Chin",
+    "mouth": "Around the mouth",
+    "under_eye": "Under the eyes",
+    "eyes": "Eyes",
+    "brow": "Brow",
+    "forehead": "Forehead",
+    "forearm": "Forearm",
+    "tool": "Your tool",
 }
 SIDES = {"left": "Left", "right": "Right", "both": "Both sides", "none": ""}
 OUTCOMES = ("block", "clinician", "skip_area", "wait")
@@ -15,7 +25,7 @@ MAX_REPS = 100
 # Bounds shared by the catalog files and the plan form: (lowest, highest).
 CADENCE_LIMITS = {"per_week": (1, 7), "every_days": (1, 60), "per_month": (1, 4), "over_weeks": (1, 52)}
 PHASE_LIMITS = {"weeks": (1, 104), "sessions": (1, 400)}
-OWN_PREFIX = "my-"   # ids of a user's own routines, devices and plans; catalog ids never start so
+OWN_PREFIX = "my-"  # ids of a user's own routines, devices and plans; catalog ids never start so
 # What kind of source a fact cites, and how the app names that kind next to it.
 SOURCE_KINDS = {
     "manual": "Device maker's manual or label",
@@ -27,7 +37,7 @@ SOURCE_KINDS = {
     "press": "Magazine or press report",
     "inference": "FaceReps' own caution",
 }
-INFERENCE = "facereps_inference"   # the one source of kind "inference": FaceReps' own reasoning
+INFERENCE = "facereps_inference"  # the one source of kind "inference": FaceReps' own reasoning
 
 
 class CatalogError(ValueError):
@@ -37,9 +47,10 @@ class CatalogError(ValueError):
 @dataclass(frozen=True)
 class Source:
     """Who says a fact: `{{ source }}` prints the citation."""
+
     id: str
     cite: str
-    kind: str   # one of SOURCE_KINDS
+    kind: str  # one of SOURCE_KINDS
 
     @property
     def own(self) -> bool:
@@ -66,6 +77,7 @@ class _Cited:
 @dataclass(frozen=True)
 class Note(_Cited):
     """A safety note or routine note with its source: `{{ note }}` prints the text."""
+
     text: str
     source: str
     more_sources: tuple[str, ...] = ()
@@ -104,9 +116,9 @@ class Routine(_Cited):
     summary: str
     source: str
     steps: tuple[Step, ...]
-    owner: int | None = None      # a user's own routine (None: the catalog's)
-    based_on: str | None = None   # the catalog routine it was copied from
-    version: int = 0              # an own routine's current version (sessions record theirs)
+    owner: int | None = None  # a user's own routine (None: the catalog's)
+    based_on: str | None = None  # the catalog routine it was copied from
+    version: int = 0  # an own routine's current version (sessions record theirs)
     notes: tuple[Note, ...] = ()  # safety notes for a session of this routine, each with its source
     more_sources: tuple[str, ...] = ()
 
@@ -169,7 +181,7 @@ class Program(_Cited):
     source: str
     phases: tuple[Phase, ...]
     allowed: dict = field(default_factory=dict)
-    owner: int | None = None      # a user's own plan (None: the catalog's)
+    owner: int | None = None  # a user's own plan (None: the catalog's)
     more_sources: tuple[str, ...] = ()
 
 
@@ -196,7 +208,7 @@ class Question(_Cited):
     id: str
     text: str
     outcome: str
-    explain: str   # the reason, in plain words, shown with the outcome
+    explain: str  # the reason, in plain words, shown with the outcome
     source: str
     areas: tuple[str, ...] = ()
     wait_days: int = 0
@@ -222,16 +234,16 @@ class Device:
     gap_uncertain: bool
     excludes_same_day: tuple[str, ...]
     tool_uses: int
-    tool_note: Note | str         # a Note in the catalog ('' or text for a user's own device)
+    tool_note: Note | str  # a Note in the catalog ('' or text for a user's own device)
     questions_version: int
     questions: tuple[Question, ...]
     options: tuple[Option, ...]
     gates: tuple[Gate, ...]
-    safety: tuple[Note | str, ...]   # Notes in the catalog; plain text for a user's own device
+    safety: tuple[Note | str, ...]  # Notes in the catalog; plain text for a user's own device
     source: str
-    owner: int | None = None      # a device the catalog does not know, named by a user
-    gap_source: str = ""          # who says min_gap_hours
-    excludes_source: str = ""     # who says excludes_same_day
+    owner: int | None = None  # a device the catalog does not know, named by a user
+    gap_source: str = ""  # who says min_gap_hours
+    excludes_source: str = ""  # who says excludes_same_day
 
     def option(self, option_id):
         return next((option for option in self.options if option.id == option_id), None)

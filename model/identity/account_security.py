@@ -1,4 +1,5 @@
 """The Account page's sign-in and security part: passkeys, recovery, signed-in devices, the log."""
+
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -26,13 +27,13 @@ class Passkey:
 
 @dataclass(frozen=True)
 class Overview:
-    passkeys: list           # Passkey, oldest first
+    passkeys: list  # Passkey, oldest first
     may_remove_passkey: bool
-    mail_ready: bool         # reset links go by email, so no recovery codes are offered
+    mail_ready: bool  # reset links go by email, so no recovery codes are offered
     codes_left: int
     codes_made: int
-    devices: list            # logins.Device, most recently seen first
-    events: list             # Event, newest first
+    devices: list  # logins.Device, most recently seen first
+    events: list  # Event, newest first
 
 
 def overview(db, user, now, config) -> Overview:
@@ -41,10 +42,19 @@ def overview(db, user, now, config) -> Overview:
 
     def local(stamp):
         return datetime.fromisoformat(stamp).astimezone(zone) if stamp else None
+
     keys = [Passkey(p.id, p.name, local(p.created_at), local(p.last_used_at)) for p in passkeys.of(db, user.id)]
     left, made = recovery.codes_left(db, user.id)
-    events = [Event(row.event, local(row.created_at), row.address, row.detail)
-              for row in security_log.recent(db, user.id, LOG_SHOWN)]
-    return Overview(keys, passkeys.may_remove(bool(user.password_hash), len(keys)),
-                    mail.server_from(config.get("SMTP_URL")) is not None, left, made,
-                    logins.devices(db, user, now, config["LOGIN_MAX_AGE"]), events)
+    events = [
+        Event(row.event, local(row.created_at), row.address, row.detail)
+        for row in security_log.recent(db, user.id, LOG_SHOWN)
+    ]
+    return Overview(
+        keys,
+        passkeys.may_remove(bool(user.password_hash), len(keys)),
+        mail.server_from(config.get("SMTP_URL")) is not None,
+        left,
+        made,
+        logins.devices(db, user, now, config["LOGIN_MAX_AGE"]),
+        events,
+    )

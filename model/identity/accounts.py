@@ -1,4 +1,5 @@
 """Account rules: who may register, how passwords are checked and hashed, valid settings."""
+
 import re
 import secrets
 from functools import lru_cache
@@ -22,10 +23,12 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 DAY_START_HOURS = range(0, 6)
 # The guided player's cue switches, in the order the store takes them.
 CUES = ("cue_beep", "cue_vibrate", "cue_voice", "auto_advance")
-CUE_LABELS = {"cue_beep": "A beep at every glide, a tone at every new step",
-              "cue_vibrate": "Vibrate at every glide (phones that can)",
-              "cue_voice": "Speak each step aloud",
-              "auto_advance": "Move to the next step when the time is up"}
+CUE_LABELS = {
+    "cue_beep": "A beep at every glide, a tone at every new step",
+    "cue_vibrate": "Vibrate at every glide (phones that can)",
+    "cue_voice": "Speak each step aloud",
+    "auto_advance": "Move to the next step when the time is up",
+}
 
 # argon2id with the RFC 9106 "low memory" profile (t=3, m=64 MiB, p=4): above OWASP's floor.
 hasher = PasswordHasher()
@@ -66,8 +69,9 @@ def password_problem(password: str, user_inputs=()) -> str | None:
         return None
     feedback = result["feedback"]  # e.g. "This is a very common password.", "Add another word or two. ..."
     advice = [part for part in [feedback["warning"], *feedback["suggestions"][:1]] if part]
-    return " ".join(["That password is easy to guess.",
-                     *(advice or ["Add another word or two. Uncommon words are better."])])
+    return " ".join(
+        ["That password is easy to guess.", *(advice or ["Add another word or two. Uncommon words are better."])]
+    )
 
 
 def time_zone_or_utc(raw: str) -> str:
@@ -94,13 +98,13 @@ _DUMMY_HASH = hasher.hash("not a real password, only for timing")
 def register(db, email, password, time_zone, now):
     """Create an account; return (user_id, problems)."""
     email = normalise_email(email)
-    problems = {k: v for k, v in {"email": email_problem(email),
-                                  "password": password_problem(password, [email])}.items() if v}
+    problems = {
+        k: v for k, v in {"email": email_problem(email), "password": password_problem(password, [email])}.items() if v
+    }
     if problems:
         return None, problems
     try:
-        return store.create_user(db, email, hash_password(password),
-                                 time_zone_or_utc(time_zone), now), {}
+        return store.create_user(db, email, hash_password(password), time_zone_or_utc(time_zone), now), {}
     except store.EmailTaken:
         return None, {"email": "An account with this email exists. Log in instead."}
 

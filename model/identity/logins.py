@@ -1,4 +1,5 @@
 """Signed-in devices: which browser each login is, when it was last seen, and signing one out."""
+
 import hashlib
 import hmac
 import re
@@ -6,17 +7,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from model.identity import security_log
-
 from model import store
+from model.identity import security_log
 
 # Last seen is written at most this often per login, so browsing costs no write per page.
 SEEN_EVERY = timedelta(minutes=5)
 # (pattern, name), the first match wins: Edge and Opera say "Chrome" too, Chrome says "Safari".
-BROWSERS = [(r"Edg(e|A|iOS)?/", "Edge"), (r"OPR/|Opera", "Opera"), (r"SamsungBrowser/", "Samsung Internet"),
-            (r"Firefox/|FxiOS/", "Firefox"), (r"Chrome/|CriOS/|Chromium/", "Chrome"), (r"Safari/", "Safari")]
-SYSTEMS = [(r"iPhone", "iPhone"), (r"iPad", "iPad"), (r"Android", "Android"), (r"CrOS", "ChromeOS"),
-           (r"Windows", "Windows"), (r"Mac OS X|Macintosh", "macOS"), (r"Linux", "Linux")]
+BROWSERS = [
+    (r"Edg(e|A|iOS)?/", "Edge"),
+    (r"OPR/|Opera", "Opera"),
+    (r"SamsungBrowser/", "Samsung Internet"),
+    (r"Firefox/|FxiOS/", "Firefox"),
+    (r"Chrome/|CriOS/|Chromium/", "Chrome"),
+    (r"Safari/", "Safari"),
+]
+SYSTEMS = [
+    (r"iPhone", "iPhone"),
+    (r"iPad", "iPad"),
+    (r"Android", "Android"),
+    (r"CrOS", "ChromeOS"),
+    (r"Windows", "Windows"),
+    (r"Mac OS X|Macintosh", "macOS"),
+    (r"Linux", "Linux"),
+]
 
 
 @dataclass(frozen=True)
@@ -60,18 +73,28 @@ def devices(db, user, now, max_age) -> list:
     for row in store.logins_of(db, user.id, now - max_age):
         this_device = row.token == user.login_token  # seen right now, by this very request
         last_seen = now if this_device else datetime.fromisoformat(row.last_seen_at or row.created_at)
-        shown.append(Device(device_id(row.token), browser_label(row.user_agent), row.address,
-                            last_seen.astimezone(zone), datetime.fromisoformat(row.created_at).astimezone(zone),
-                            this_device))
+        shown.append(
+            Device(
+                device_id(row.token),
+                browser_label(row.user_agent),
+                row.address,
+                last_seen.astimezone(zone),
+                datetime.fromisoformat(row.created_at).astimezone(zone),
+                this_device,
+            )
+        )
     return sorted(shown, key=lambda device: not device.this_device)  # this device first, then the latest seen
 
 
 def sign_out(db, user, wanted_id, now, max_age, address) -> bool:
     """Sign out one of the user's other devices; False when the user has no such device."""
     for row in store.logins_of(db, user.id, now - max_age):
-        if hmac.compare_digest(device_id(row.token).encode(), str(wanted_id).encode()) and row.token != user.login_token:
-            if store.revoke_login(db, user.id, row.token):
-                security_log.record(db, "device_signed_out", user.id, address, now,
-                                    browser=browser_label(row.user_agent))
-                return True
+        if (
+            hmac.compare_digest(device_id(row.token).encode(), str(wanted_id).encode())
+            and row.token != user.login_token
+        ) and store.revoke_login(db, user.id, row.token):
+            security_log.record(
+                db, "device_signed_out", user.id, address, now, browser=browser_label(row.user_agent)
+            )
+            return True
     return False

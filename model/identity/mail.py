@@ -1,5 +1,6 @@
 """Mail through the SMTP server named by a URL: smtp://[user:pass@]host[:port] (STARTTLS when the
 server offers it; required past loopback unless ?tls=off) or smtps://... (TLS from the start)."""
+
 import ipaddress
 import logging
 import smtplib
@@ -41,8 +42,15 @@ def server_from(url, sender=None):
     if parts.scheme not in PORTS or not parts.hostname:
         raise MailError("The SMTP URL must look like smtp://user:pass@host:port or smtps://user:pass@host:port.")
     tls_off = parse_qs(parts.query).get("tls") == ["off"]
-    return Server(parts.scheme, parts.hostname, parts.port or PORTS[parts.scheme], unquote(parts.username or ""),
-                  unquote(parts.password or ""), sender or Server.sender, tls_off)
+    return Server(
+        parts.scheme,
+        parts.hostname,
+        parts.port or PORTS[parts.scheme],
+        unquote(parts.username or ""),
+        unquote(parts.password or ""),
+        sender or Server.sender,
+        tls_off,
+    )
 
 
 def _loopback(host):
@@ -88,11 +96,13 @@ def send(server: Server, mail: EmailMessage):
 def send_later(server: Server, mail: EmailMessage) -> threading.Thread:
     """Send in the background, so the answer to the request takes as long whether or not a mail
     goes out (it must not tell whether an email has an account). Failures are logged."""
+
     def run():
         try:
             send(server, mail)
         except Exception as error:  # nothing waits for this thread: log every failure, never crash it
             logger.error("mail to %s failed: %s", mail["To"], error)
+
     thread = threading.Thread(target=run, name="facereps-mail")
     thread.start()
     return thread

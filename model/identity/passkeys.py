@@ -4,19 +4,33 @@ The relying party is the site's host name and the origin its URL, both from the 
 are discoverable (the phone offers the account, no email typed) and must verify the person (a PIN,
 a fingerprint or a face). A password and the passkeys are the ways to sign in: one always remains.
 """
+
 import secrets
 from datetime import datetime, timedelta
 
-from webauthn import (base64url_to_bytes, generate_authentication_options, generate_registration_options,
-                      options_to_json, verify_authentication_response, verify_registration_response)
-from webauthn.helpers import bytes_to_base64url, parse_authentication_credential_json, parse_registration_credential_json
+from webauthn import (
+    base64url_to_bytes,
+    generate_authentication_options,
+    generate_registration_options,
+    options_to_json,
+    verify_authentication_response,
+    verify_registration_response,
+)
+from webauthn.helpers import (
+    bytes_to_base64url,
+    parse_authentication_credential_json,
+    parse_registration_credential_json,
+)
 from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
-                                      ResidentKeyRequirement, UserVerificationRequirement)
-
-from model.identity import accounts, logins, security_log
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
 
 from model import store
+from model.identity import accounts, logins, security_log
 
 RP_NAME = "FaceReps"
 CEREMONY_VALID = timedelta(minutes=5)
@@ -57,11 +71,16 @@ def add_options(db, user, password, rp_id, now):
     existing = store.passkeys_of(db, user.id)
     handle = existing[0].user_handle if existing else bytes_to_base64url(secrets.token_bytes(32))
     options = generate_registration_options(
-        rp_id=rp_id, rp_name=RP_NAME, user_name=user.email, user_id=base64url_to_bytes(handle),
+        rp_id=rp_id,
+        rp_name=RP_NAME,
+        user_name=user.email,
+        user_id=base64url_to_bytes(handle),
         timeout=TIMEOUT_MS,
         exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id)) for p in existing],
-        authenticator_selection=AuthenticatorSelectionCriteria(resident_key=ResidentKeyRequirement.REQUIRED,
-                                                               user_verification=UserVerificationRequirement.REQUIRED))
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.REQUIRED, user_verification=UserVerificationRequirement.REQUIRED
+        ),
+    )
     return options_to_json(options), _ceremony("add", options.challenge, now, handle=handle)
 
 
@@ -70,15 +89,28 @@ def add(db, user, credential, ceremony, rp_id, origin, user_agent, now, address)
     challenge = _challenge(ceremony, "add", now)
     try:
         parsed = parse_registration_credential_json(credential)
-        verified = verify_registration_response(credential=parsed, expected_challenge=challenge, expected_rp_id=rp_id,
-                                                expected_origin=origin, require_user_verification=True)
+        verified = verify_registration_response(
+            credential=parsed,
+            expected_challenge=challenge,
+            expected_rp_id=rp_id,
+            expected_origin=origin,
+            require_user_verification=True,
+        )
     except (WebAuthnException, ValueError, TypeError, KeyError) as error:
         raise PasskeyRefused("This passkey could not be checked, so it was not added. Try again.") from error
     name = logins.browser_label(user_agent)
     try:
-        store.add_passkey(db, user.id, bytes_to_base64url(verified.credential_id), verified.credential_public_key,
-                          verified.sign_count, [t.value for t in parsed.response.transports or []],
-                          ceremony["handle"], name, now)
+        store.add_passkey(
+            db,
+            user.id,
+            bytes_to_base64url(verified.credential_id),
+            verified.credential_public_key,
+            verified.sign_count,
+            [t.value for t in parsed.response.transports or []],
+            ceremony["handle"],
+            name,
+            now,
+        )
     except store.PasskeyKnown as error:
         raise PasskeyRefused("This passkey is added already.") from error
     security_log.record(db, "passkey_added", user.id, address, now, name=name)
@@ -86,8 +118,9 @@ def add(db, user, credential, ceremony, rp_id, origin, user_agent, now, address)
 
 def sign_in_options(rp_id, now):
     """(options JSON for navigator.credentials.get, ceremony): any passkey of this site may answer."""
-    options = generate_authentication_options(rp_id=rp_id, timeout=TIMEOUT_MS,
-                                              user_verification=UserVerificationRequirement.REQUIRED)
+    options = generate_authentication_options(
+        rp_id=rp_id, timeout=TIMEOUT_MS, user_verification=UserVerificationRequirement.REQUIRED
+    )
     return options_to_json(options), _ceremony("sign_in", options.challenge, now)
 
 
@@ -105,9 +138,14 @@ def sign_in(db, credential, ceremony, rp_id, origin, now, address) -> int:
         if handle is not None and bytes_to_base64url(handle) != passkey.user_handle:
             raise PasskeyRefused("This passkey does not belong to that account.")
         verified = verify_authentication_response(
-            credential=parsed, expected_challenge=challenge, expected_rp_id=rp_id, expected_origin=origin,
-            credential_public_key=passkey.public_key, credential_current_sign_count=passkey.sign_count,
-            require_user_verification=True)
+            credential=parsed,
+            expected_challenge=challenge,
+            expected_rp_id=rp_id,
+            expected_origin=origin,
+            credential_public_key=passkey.public_key,
+            credential_current_sign_count=passkey.sign_count,
+            require_user_verification=True,
+        )
     except (PasskeyRefused, WebAuthnException, ValueError, TypeError, KeyError) as error:
         security_log.record(db, "sign_in_failed", passkey.user_id if passkey else None, address, now, method="passkey")
         if isinstance(error, PasskeyRefused):

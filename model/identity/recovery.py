@@ -3,13 +3,13 @@
 Links and codes are random, so their SHA-256 is all that is kept (a slow hash adds nothing to a
 secret that cannot be guessed). Using either sets a new password and signs out every login.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
 
-from model.identity import accounts, security_log
-
 from model import store
+from model.identity import accounts, security_log
 
 RESET_VALID = timedelta(minutes=30)
 TOKEN_MAX = 128

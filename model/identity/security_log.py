@@ -3,27 +3,53 @@
 Each event is a row (kept 90 days, pruned on write) and one JSON line on the "facereps.security"
 logger, for whoever watches the server's logs.
 """
+
 import json
 import logging
 from datetime import timedelta
 
-from model.identity import accounts
-
 from model import store
+from model.identity import accounts
 
 logger = logging.getLogger("facereps.security")
 KEEP = timedelta(days=90)
 ADDRESS_MAX = 64
-EVENTS = frozenset({
-    "sign_in", "sign_in_failed", "sign_out", "device_signed_out",
-    "password_changed", "password_reset_requested", "password_reset",
-    "recovery_codes_created", "recovery_code_used", "recovery_code_failed",
-    "passkey_added", "passkey_removed",
-    "data_exported", "data_imported", "account_deleted",
-})
+EVENTS = frozenset(
+    {
+        "sign_in",
+        "sign_in_failed",
+        "sign_out",
+        "device_signed_out",
+        "password_changed",
+        "password_reset_requested",
+        "password_reset",
+        "recovery_codes_created",
+        "recovery_code_used",
+        "recovery_code_failed",
+        "passkey_added",
+        "passkey_removed",
+        "data_exported",
+        "data_imported",
+        "account_deleted",
+    }
+)
 # A detail key made of any of these words is refused: the log never holds a secret, even by mistake.
-SECRET_WORDS = frozenset({"password", "passphrase", "token", "code", "secret", "hash", "key", "challenge",
-                          "signature", "credential", "cookie", "session"})
+SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passphrase",
+        "token",
+        "code",
+        "secret",
+        "hash",
+        "key",
+        "challenge",
+        "signature",
+        "credential",
+        "cookie",
+        "session",
+    }
+)
 
 
 def record(db, event, user_id, address, now, **detail):
@@ -35,8 +61,12 @@ def record(db, event, user_id, address, now, **detail):
         raise ValueError(f"security log details never hold secrets: {secret}")
     address = (address or "")[:ADDRESS_MAX]
     row = store.add_security_event(db, user_id, event, address, now, detail, now - KEEP)
-    logger.info(json.dumps({"event": event, "user_id": user_id, "address": address,
-                            "at": row.created_at, "detail": row.detail}, sort_keys=True))
+    logger.info(
+        json.dumps(
+            {"event": event, "user_id": user_id, "address": address, "at": row.created_at, "detail": row.detail},
+            sort_keys=True,
+        )
+    )
     return row
 
 

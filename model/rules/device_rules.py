@@ -4,6 +4,8 @@ Spacing, same-day exclusions and the tool's use limit belong to the device, not 
 a second plan on the same device shares them. `refusal` says why a new session on a day would
 break one of them; `week_preview` plays a week forward to show which sessions two plans would give.
 """
+
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,17 +15,18 @@ from model.rules import schedule
 @dataclass(frozen=True)
 class Use:
     """A session of some routine of a device on a day: done, or under way (steps ticked)."""
+
     day: date
     routine_id: str
     device_id: str
-    label: str        # the program or plan (or routine) it belongs to, as the user knows it
+    label: str  # the program or plan (or routine) it belongs to, as the user knows it
     done: bool
 
 
 @dataclass(frozen=True)
 class Refusal:
-    kind: str         # spacing | excluded | tool
-    reason: str       # in words, naming the other program ("done today with ...")
+    kind: str  # spacing | excluded | tool
+    reason: str  # in words, naming the other program ("done today with ...")
     next_day: date | None = None
 
     @property
@@ -55,26 +58,39 @@ def refusal(device, gap: int, uses, day: date, routine_id: str, conflicts=(), to
         if gap and distance < gap:
             how = "done" if use.done else "started"
             if gap == 1:
-                return Refusal("spacing", f"{how} today with {use.label}: at most one {name} session a day",
-                               day + timedelta(days=1))
-            return Refusal("spacing", f"too close to your session with {use.label} {_when(day, use.day)}: "
-                                      f"{name} needs {gap} days between sessions",
-                           use.day + timedelta(days=gap) if use.day < day else None)
+                return Refusal(
+                    "spacing",
+                    f"{how} today with {use.label}: at most one {name} session a day",
+                    day + timedelta(days=1),
+                )
+            return Refusal(
+                "spacing",
+                f"too close to your session with {use.label} {_when(day, use.day)}: "
+                f"{name} needs {gap} days between sessions",
+                use.day + timedelta(days=gap) if use.day < day else None,
+            )
     conflict_names = {other.id: other.name.lower() for other in conflicts}
     for use in uses:
         if use.day == day and use.device_id in conflict_names:
-            return Refusal("excluded", f"{'done' if use.done else 'started'} today with {use.label}: "
-                                       f"{conflict_names[use.device_id]} and {name} never share a day",
-                           day + timedelta(days=1))
+            return Refusal(
+                "excluded",
+                f"{'done' if use.done else 'started'} today with {use.label}: "
+                f"{conflict_names[use.device_id]} and {name} never share a day",
+                day + timedelta(days=1),
+            )
     if device.tool_uses and tool_uses_so_far >= device.tool_uses:
-        return Refusal("tool", f"your {name} tool has been used {tool_uses_so_far} times: replace it "
-                               f"(or its head) before the next session")
+        return Refusal(
+            "tool",
+            f"your {name} tool has been used {tool_uses_so_far} times: replace it "
+            f"(or its head) before the next session",
+        )
     return None
 
 
 @dataclass(frozen=True)
 class Planned:
     """One enrollment to play forward: its scheduler plan and its routine's done days so far."""
+
     label: str
     routine_id: str
     plan: schedule.Plan
@@ -126,10 +142,12 @@ def history_problem(catalog, sessions) -> str | None:
         device = catalog.devices[device_id]
         gap = schedule.gap_days(device.min_gap_hours)
         found.sort()
-        for first, second in zip(found, found[1:]):
+        for first, second in itertools.pairwise(found):
             if gap and (second - first).days < gap:
-                return (f"two {device.name.lower()} sessions on {first:%Y-%m-%d} and {second:%Y-%m-%d} are closer "
-                        f"than its spacing allows")
+                return (
+                    f"two {device.name.lower()} sessions on {first:%Y-%m-%d} and {second:%Y-%m-%d} are closer "
+                    f"than its spacing allows"
+                )
         for other in catalog.same_day_conflicts(device_id):
             shared = sorted(set(found) & set(days.get(other.id, ())))
             if shared:

@@ -3,6 +3,7 @@
 A flexible plan ("5 a week") only misses sessions a week cannot make up any more: a week's shortfall
 is laid on its last undone due days; earlier undone days were rest the user chose.
 """
+
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,22 +12,22 @@ from model.rules import schedule
 
 ONE_DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
-SCORE_WEEKS = 26      # the score reads half a year, starting from that half year's average
-STREAK_WEEKS = 260    # five years
+SCORE_WEEKS = 26  # the score reads half a year, starting from that half year's average
+STREAK_WEEKS = 260  # five years
 STREAK_WEEKS_SHOWN = 26  # the review counts a streak back half a year; a longer one shows as "N+"
 
 
 @dataclass(frozen=True)
 class DayMark:
     day: date
-    kind: str     # done | rest | paused | skipped | missed | open | planned | none
+    kind: str  # done | rest | paused | skipped | missed | open | planned | none
     label: str
 
 
 @dataclass(frozen=True)
 class Week:
     first: date
-    days: tuple           # seven DayMarks
+    days: tuple  # seven DayMarks
     planned: int
     done: int
     missed: int
@@ -40,8 +41,16 @@ class Week:
         return min(100, round(100 * self.done / self.planned))
 
 
-LABELS = {"done": "done", "rest": "rest day", "paused": "paused", "skipped": "skipped", "missed": "missed",
-          "open": "still to do", "planned": "planned", "none": "no session"}
+LABELS = {
+    "done": "done",
+    "rest": "rest day",
+    "paused": "paused",
+    "skipped": "skipped",
+    "missed": "missed",
+    "open": "still to do",
+    "planned": "planned",
+    "none": "no session",
+}
 
 
 def _kind(verdict, day, today, plan):
@@ -60,7 +69,7 @@ def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
     """The seven days from `first`, each marked, with the week's planned, done and missed counts."""
     verdicts = [schedule.evaluate(plan, history, first + i * ONE_DAY, week_start) for i in range(7)]
     days = [first + i * ONE_DAY for i in range(7)]
-    kinds = [_kind(v, d, today, plan) for v, d in zip(verdicts, days)]
+    kinds = [_kind(v, d, today, plan) for v, d in zip(verdicts, days, strict=True)]
     planned = 0
     seen = set()
     for verdict in verdicts:
@@ -70,9 +79,9 @@ def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
             planned += verdict.planned
     done = kinds.count("done")
     future = sum(1 for kind in kinds if kind == "planned")
-    still_open = sum(1 for day, kind in zip(days, kinds) if kind == "open" and day == today)
+    still_open = sum(1 for day, kind in zip(days, kinds, strict=True) if kind == "open" and day == today)
     shortfall = max(0, planned - done - future - still_open)
-    if any(day == today and kind in ("paused", "skipped") for day, kind in zip(days, kinds)):
+    if any(day == today and kind in ("paused", "skipped") for day, kind in zip(days, kinds, strict=True)):
         shortfall = 0  # a paused today: the week is judged once it is over, so a pause never brings a miss forward
     # Lay the shortfall on the last undone due days before today; earlier ones were chosen rest.
     for index in reversed(range(7)):
@@ -82,7 +91,7 @@ def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
                 shortfall -= 1
             else:
                 kinds[index] = "rest"
-    marks = tuple(DayMark(d, k, LABELS[k]) for d, k in zip(days, kinds))
+    marks = tuple(DayMark(d, k, LABELS[k]) for d, k in zip(days, kinds, strict=True))
     phase = next((v.phase for v in reversed(verdicts) if v.phase), "")
     return Week(first, marks, planned, done, kinds.count("missed"), phase)
 
@@ -169,5 +178,5 @@ def strength(plan, history, today: date, week_start: int = 0, ledger=None) -> fl
     for planned, done, missed in weeks:
         if planned or done:
             k = multiplier(max(planned, done) / 7)
-            score = (score * k ** done + (1 - k ** done)) * k ** missed
+            score = (score * k**done + (1 - k**done)) * k**missed
     return score

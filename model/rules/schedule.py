@@ -4,6 +4,7 @@ An enrollment follows a program's phases from its start day. Each day gets a ver
 rest (the cadence is met), spacing (too soon after the last session of the device), excluded (another
 device used today does not mix), paused, gated (a one-time test first), upcoming, stopped or finished.
 """
+
 import math
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ def week_start_of(day: date, week_start: int) -> date:
 
 
 def _round_half_up(value: float) -> int:
-    return int(math.floor(value + 0.5))
+    return math.floor(value + 0.5)
 
 
 def ordinal(n: int) -> str:
@@ -40,11 +41,12 @@ def ordinal(n: int) -> str:
 @dataclass(frozen=True)
 class PhaseRule:
     """One phase of a plan: a cadence and a length (weeks, sessions, or none for ongoing)."""
+
     name: str
-    kind: str           # per_week | every_days | sessions_over_weeks | per_month
+    kind: str  # per_week | every_days | sessions_over_weeks | per_month
     count: int = 0
     days: int = 0
-    weeks: int = 0      # the M of "N sessions over M weeks"
+    weeks: int = 0  # the M of "N sessions over M weeks"
     length_weeks: int | None = None
     length_sessions: int | None = None
     rollover: bool = False
@@ -53,6 +55,7 @@ class PhaseRule:
 @dataclass(frozen=True)
 class Version:
     """The plan in force from `effective_day` on: phases and minimum spacing in days."""
+
     effective_day: date
     phases: tuple
     gap_days: int = 0
@@ -61,12 +64,13 @@ class Version:
 @dataclass(frozen=True)
 class Plan:
     """Everything the scheduler needs about one enrollment."""
+
     start_day: date
-    versions: tuple                  # sorted by effective_day; the first is in force from the start
-    pauses: tuple = ()               # (first_day, last_day or None)
+    versions: tuple  # sorted by effective_day; the first is in force from the start
+    pauses: tuple = ()  # (first_day, last_day or None)
     stopped_on: date | None = None
-    ready_on: date | None = None     # a one-time gate (patch test) makes sessions wait until this day
-    gated: bool = False              # the gate has not been done yet
+    ready_on: date | None = None  # a one-time gate (patch test) makes sessions wait until this day
+    gated: bool = False  # the gate has not been done yet
     skip_days: frozenset = frozenset()  # paused days the user chose to skip (not a trip or a rest)
 
     def version_on(self, day: date) -> Version:
@@ -101,8 +105,9 @@ class Plan:
 @dataclass(frozen=True)
 class History:
     """Done sessions: of this program's routine (cadence), and of the device (spacing)."""
-    routine_days: tuple = ()         # sorted days with a done session of the routine
-    device_days: tuple = ()          # sorted days with a done session of any routine of the device
+
+    routine_days: tuple = ()  # sorted days with a done session of the routine
+    device_days: tuple = ()  # sorted days with a done session of any routine of the device
     excluded_today: str | None = None  # name of a device used today that does not mix with this one
 
     # Every look-up bisects the sorted days, so years of history cost next to nothing.
@@ -135,18 +140,18 @@ class History:
 @dataclass(frozen=True)
 class PhaseAt:
     index: int
-    rule: PhaseRule | None   # None when every phase is over
+    rule: PhaseRule | None  # None when every phase is over
     start: date
-    end: date | None         # first day after the phase, when known
+    end: date | None  # first day after the phase, when known
 
 
 @dataclass(frozen=True)
 class Verdict:
-    state: str               # due | done | rest | spacing | excluded | paused | gated | upcoming | stopped | finished
+    state: str  # due | done | rest | spacing | excluded | paused | gated | upcoming | stopped | finished
     reason: str
-    phase: str = ""          # "Intensive · week 3 of 8", "Series 6 of 10"
+    phase: str = ""  # "Intensive · week 3 of 8", "Series 6 of 10"
     next_day: date | None = None
-    planned: int = 0         # sessions planned in the day's week (for the weekly review)
+    planned: int = 0  # sessions planned in the day's week (for the weekly review)
     done_in_week: int = 0
 
     @property
@@ -232,8 +237,7 @@ def _planned(plan, rule, at, history, day, week_start):
         planned, _, start, end = _week_quota(plan, rule, at, history, week_start)
         if rule.rollover:
             room = plan.active_days(day, end) + history.count(start, day)
-            planned = min(room, planned + _rolled_over(plan, rule, at, history, week_start,
-                                                       week_start.weekday()))
+            planned = min(room, planned + _rolled_over(plan, rule, at, history, week_start, week_start.weekday()))
         return planned, start, end
     start, end = _segment(plan, at, week_start, week_start + timedelta(days=7))
     if rule.kind != "every_days":
@@ -270,7 +274,7 @@ def _cadence(plan, rule, at, history, day, week_start_day):
         return False, f"{label}: last session {last:%A %-d %B}", planned, done, last + timedelta(days=rule.days)
     month_start = day.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
-    month_first, month_end = _segment(plan, at, month_start, next_month)
+    month_first, _month_end = _segment(plan, at, month_start, next_month)
     before = history.count(month_first, day)
     if before >= rule.count:
         reason = f"{before} of {rule.count} done this month"
@@ -300,18 +304,17 @@ def evaluate(plan: Plan, history: History, day: date, week_start_day: int = 0) -
     if plan.gated:
         return Verdict("gated", "do the one-time test first", **counts)
     if plan.ready_on and day < plan.ready_on:
-        return Verdict("gated", f"after your test, wait until {plan.ready_on:%A %-d %B}",
-                       next_day=plan.ready_on, **counts)
+        return Verdict(
+            "gated", f"after your test, wait until {plan.ready_on:%A %-d %B}", next_day=plan.ready_on, **counts
+        )
     if not open_quota:
         return Verdict("rest", f"rest day: {reason}", next_day=met_next, **counts)
     last = history.last_device_day_before(day)
     if version.gap_days and last and (day - last).days < version.gap_days:
         next_day = last + timedelta(days=version.gap_days)
-        return Verdict("spacing", f"needs {version.gap_days} days between sessions",
-                       next_day=next_day, **counts)
+        return Verdict("spacing", f"needs {version.gap_days} days between sessions", next_day=next_day, **counts)
     if history.excluded_today:
-        return Verdict("excluded", f"not on the same day as {history.excluded_today}",
-                       next_day=day + ONE_DAY, **counts)
+        return Verdict("excluded", f"not on the same day as {history.excluded_today}", next_day=day + ONE_DAY, **counts)
     return Verdict("due", reason, **counts)
 
 

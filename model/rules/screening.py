@@ -1,14 +1,15 @@
 """Safety screening: what a set of yes/no answers means for starting a device (pure rules)."""
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
 class Verdict:
-    blocked: tuple          # questions answered yes whose outcome is block
-    clinician: tuple        # ... ask a clinician first
-    skipped: tuple          # ... skip an area
-    waits: tuple            # ... wait some days
+    blocked: tuple  # questions answered yes whose outcome is block
+    clinician: tuple  # ... ask a clinician first
+    skipped: tuple  # ... skip an area
+    waits: tuple  # ... wait some days
     earliest_start: date
 
     @property
@@ -38,8 +39,11 @@ def carried_over(device, screening) -> dict:
     """An earlier screening's answers as form values, when it answered this version of the questions."""
     if not is_current(device, screening):
         return {}
-    return {f"q_{question.id}": screening.answers[question.id] for question in device.questions
-            if screening.answers.get(question.id) in ("yes", "no")}
+    return {
+        f"q_{question.id}": screening.answers[question.id]
+        for question in device.questions
+        if screening.answers.get(question.id) in ("yes", "no")
+    }
 
 
 def evaluate(device, answers: dict, today: date) -> Verdict:
@@ -48,10 +52,16 @@ def evaluate(device, answers: dict, today: date) -> Verdict:
 
     def with_outcome(outcome):
         return tuple(question for question in said_yes if question.outcome == outcome)
+
     waits = with_outcome("wait")
     wait_days = max((question.wait_days for question in waits), default=0)
-    return Verdict(with_outcome("block"), with_outcome("clinician"), with_outcome("skip_area"), waits,
-                   today + timedelta(days=wait_days))
+    return Verdict(
+        with_outcome("block"),
+        with_outcome("clinician"),
+        with_outcome("skip_area"),
+        waits,
+        today + timedelta(days=wait_days),
+    )
 
 
 def is_current(device, screening) -> bool:

@@ -1,4 +1,5 @@
 """SQLite connections: kept per worker thread, WAL, foreign keys, busy timeout, writes queued at a gate."""
+
 import contextlib
 import fcntl
 import os
@@ -16,8 +17,7 @@ def connect(path):
     _private_file(path)
     # isolation_level=None: the driver never opens a transaction behind our back;
     # every write runs in an explicit one (see `immediate`).
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
     # busy_timeout is set by sqlite3.connect's timeout; WAL is a property of the file, set once by
     # `migrations.upgrade` (use_wal). NORMAL is durable against a crashed or killed process in WAL mode.
@@ -32,10 +32,8 @@ def _private_file(path):
     the -wal and -shm files the database file's mode."""
     path = Path(path)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(FileExistsError):  # an existing file keeps its mode
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
-    except FileExistsError:
-        pass  # an existing file keeps its mode
 
 
 class Database(sqlite_utils.Database):

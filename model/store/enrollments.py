@@ -1,4 +1,5 @@
 """Enrollments in programs, their pauses, and the screenings that cleared them."""
+
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -64,18 +65,26 @@ def _pauses(db, enrollment_ids):
     by_enrollment = {enrollment_id: [] for enrollment_id in enrollment_ids}
     if enrollment_ids:
         marks = ",".join("?" * len(enrollment_ids))
-        for row in db.execute(f"SELECT enrollment_id, id, first_day, last_day, reason FROM pauses "
-                              f"WHERE enrollment_id IN ({marks}) ORDER BY first_day", list(enrollment_ids)):
+        for row in db.execute(
+            f"SELECT enrollment_id, id, first_day, last_day, reason FROM pauses "
+            f"WHERE enrollment_id IN ({marks}) ORDER BY first_day",
+            list(enrollment_ids),
+        ):
             by_enrollment[row[0]].append(Pause(row[1], _day(row[2]), _day(row[3]), row[4]))
     return by_enrollment
 
 
 def _enrollments(db, where, params):
-    rows = db.execute(f"SELECT {ENROLLMENT_COLUMNS} FROM enrollments WHERE {where} ORDER BY start_day, id",
-                      params).fetchall()
+    rows = db.execute(
+        f"SELECT {ENROLLMENT_COLUMNS} FROM enrollments WHERE {where} ORDER BY start_day, id", params
+    ).fetchall()
     pauses = _pauses(db, [row[0] for row in rows])
-    return [Enrollment(row[0], row[1], row[2], _day(row[3]), json.loads(row[4]), row[5], _day(row[6]),
-                       tuple(pauses[row[0]])) for row in rows]
+    return [
+        Enrollment(
+            row[0], row[1], row[2], _day(row[3]), json.loads(row[4]), row[5], _day(row[6]), tuple(pauses[row[0]])
+        )
+        for row in rows
+    ]
 
 
 def enrollments_of(db, user_id, status=None):
@@ -98,27 +107,52 @@ def start_enrollment(db, user_id, program_id, start_day, options, screening, now
     Returns None when the user already follows this program (nothing is written).
     """
     with immediate(db):
-        if db.execute("SELECT 1 FROM enrollments WHERE user_id = ? AND program_id = ? AND status = 'active'",
-                      [user_id, program_id]).fetchone():
+        if db.execute(
+            "SELECT 1 FROM enrollments WHERE user_id = ? AND program_id = ? AND status = 'active'",
+            [user_id, program_id],
+        ).fetchone():
             return None
         _insert_screening(db, user_id, screening, now)
         cursor = db.execute(
             "INSERT INTO enrollments (user_id, program_id, start_day, options, created_at) VALUES (?, ?, ?, ?, ?)",
-            [user_id, program_id, start_day.isoformat(), json.dumps(options, sort_keys=True),
-             now.isoformat(timespec="seconds")])
-        db.execute("INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
-                   "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                   [cursor.lastrowid, user_id, start_day.isoformat(), json.dumps(phases),
-                    json.dumps(options, sort_keys=True), now.isoformat(timespec="seconds")])
+            [
+                user_id,
+                program_id,
+                start_day.isoformat(),
+                json.dumps(options, sort_keys=True),
+                now.isoformat(timespec="seconds"),
+            ],
+        )
+        db.execute(
+            "INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                cursor.lastrowid,
+                user_id,
+                start_day.isoformat(),
+                json.dumps(phases),
+                json.dumps(options, sort_keys=True),
+                now.isoformat(timespec="seconds"),
+            ],
+        )
     return cursor.lastrowid
 
 
 def _insert_screening(db, user_id, screening, now):
     device_id, version, answers, confirmed, answered_on = screening
-    db.execute("INSERT INTO screenings (user_id, device_id, questions_version, answers, clinician_confirmed, "
-               "answered_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [user_id, device_id, version, json.dumps(answers, sort_keys=True), int(confirmed),
-                answered_on.isoformat(), now.isoformat(timespec="seconds")])
+    db.execute(
+        "INSERT INTO screenings (user_id, device_id, questions_version, answers, clinician_confirmed, "
+        "answered_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            user_id,
+            device_id,
+            version,
+            json.dumps(answers, sort_keys=True),
+            int(confirmed),
+            answered_on.isoformat(),
+            now.isoformat(timespec="seconds"),
+        ],
+    )
 
 
 def save_screening(db, user_id, screening, now, enrollment_options=None):
@@ -130,14 +164,18 @@ def save_screening(db, user_id, screening, now, enrollment_options=None):
         _insert_screening(db, user_id, screening, now)
         if enrollment_options:
             enrollment_id, options = enrollment_options
-            db.execute("UPDATE enrollments SET options = ? WHERE id = ? AND user_id = ?",
-                       [json.dumps(options, sort_keys=True), enrollment_id, user_id])
+            db.execute(
+                "UPDATE enrollments SET options = ? WHERE id = ? AND user_id = ?",
+                [json.dumps(options, sort_keys=True), enrollment_id, user_id],
+            )
 
 
 def latest_screening(db, user_id, device_id):
-    row = db.execute("SELECT id, device_id, questions_version, answers, clinician_confirmed, answered_on "
-                     "FROM screenings WHERE user_id = ? AND device_id = ? ORDER BY id DESC LIMIT 1",
-                     [user_id, device_id]).fetchone()
+    row = db.execute(
+        "SELECT id, device_id, questions_version, answers, clinician_confirmed, answered_on "
+        "FROM screenings WHERE user_id = ? AND device_id = ? ORDER BY id DESC LIMIT 1",
+        [user_id, device_id],
+    ).fetchone()
     if row is None:
         return None
     return Screening(row[0], row[1], row[2], json.loads(row[3]), bool(row[4]), _day(row[5]))
@@ -145,9 +183,11 @@ def latest_screening(db, user_id, device_id):
 
 def stop_enrollment(db, user_id, enrollment_id, day):
     with immediate(db):
-        db.execute("UPDATE enrollments SET status = 'stopped', stopped_on = ? "
-                   "WHERE id = ? AND user_id = ? AND status = 'active'",
-                   [day.isoformat(), enrollment_id, user_id])
+        db.execute(
+            "UPDATE enrollments SET status = 'stopped', stopped_on = ? "
+            "WHERE id = ? AND user_id = ? AND status = 'active'",
+            [day.isoformat(), enrollment_id, user_id],
+        )
 
 
 def add_pause(db, user_id, enrollment_id, first_day, last_day, reason):
@@ -157,21 +197,25 @@ def add_pause(db, user_id, enrollment_id, first_day, last_day, reason):
     with immediate(db):
         overlap = db.execute(
             "SELECT 1 FROM pauses WHERE enrollment_id = ? AND first_day <= ? AND coalesce(last_day, ?) >= ?",
-            [enrollment_id, end, far, first_day.isoformat()]).fetchone()
+            [enrollment_id, end, far, first_day.isoformat()],
+        ).fetchone()
         if overlap:
             return None
-        cursor = db.execute("INSERT INTO pauses (enrollment_id, user_id, first_day, last_day, reason) "
-                            "VALUES (?, ?, ?, ?, ?)",
-                            [enrollment_id, user_id, first_day.isoformat(),
-                             last_day.isoformat() if last_day else None, reason])
+        cursor = db.execute(
+            "INSERT INTO pauses (enrollment_id, user_id, first_day, last_day, reason) VALUES (?, ?, ?, ?, ?)",
+            [enrollment_id, user_id, first_day.isoformat(), last_day.isoformat() if last_day else None, reason],
+        )
     return cursor.lastrowid
 
 
 def end_pause(db, user_id, pause_id, last_day):
     """End a pause on `last_day`; a pause that would end before it began is removed."""
     with immediate(db):
-        db.execute("DELETE FROM pauses WHERE id = ? AND user_id = ? AND first_day > ?",
-                   [pause_id, user_id, last_day.isoformat()])
-        db.execute("UPDATE pauses SET last_day = ? WHERE id = ? AND user_id = ? "
-                   "AND (last_day IS NULL OR last_day > ?)",
-                   [last_day.isoformat(), pause_id, user_id, last_day.isoformat()])
+        db.execute(
+            "DELETE FROM pauses WHERE id = ? AND user_id = ? AND first_day > ?",
+            [pause_id, user_id, last_day.isoformat()],
+        )
+        db.execute(
+            "UPDATE pauses SET last_day = ? WHERE id = ? AND user_id = ? AND (last_day IS NULL OR last_day > ?)",
+            [last_day.isoformat(), pause_id, user_id, last_day.isoformat()],
+        )

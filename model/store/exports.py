@@ -1,16 +1,38 @@
 """Every row of a user, out (export) and back in (import), in one transaction."""
+
 from model.store.db import immediate
 
 # Table → columns exported (ids and user ids are not: an import gets new ones).
-SETTINGS = ("time_zone", "day_start_hour", "week_start", "cue_beep", "cue_vibrate", "cue_voice", "auto_advance",
-            "reminder_time")
+SETTINGS = (
+    "time_zone",
+    "day_start_hour",
+    "week_start",
+    "cue_beep",
+    "cue_vibrate",
+    "cue_voice",
+    "auto_advance",
+    "reminder_time",
+)
 TABLES = {
     "enrollments": ("id", "program_id", "start_day", "options", "status", "stopped_on", "created_at"),
     "enrollment_versions": ("enrollment_id", "effective_day", "phases", "options", "created_at"),
     "pauses": ("enrollment_id", "first_day", "last_day", "reason"),
     "screenings": ("device_id", "questions_version", "answers", "clinician_confirmed", "answered_on", "created_at"),
-    "sessions": ("day", "routine_id", "device_id", "steps_total", "steps_done", "status", "updated_at", "started_at",
-                 "finished_at", "current_step", "skipped", "steps", "routine_version"),
+    "sessions": (
+        "day",
+        "routine_id",
+        "device_id",
+        "steps_total",
+        "steps_done",
+        "status",
+        "updated_at",
+        "started_at",
+        "finished_at",
+        "current_step",
+        "skipped",
+        "steps",
+        "routine_version",
+    ),
     "ticks": ("day", "routine_id", "step_id", "ticked_at"),
     "gate_checks": ("device_id", "gate_id", "day"),
     "checkins": ("week", "firmness", "fine_lines", "glow", "note", "updated_at"),
@@ -21,21 +43,32 @@ TABLES = {
     "plans": ("id", "routine_id", "name", "phases", "created_at"),
     "tool_changes": ("device_id", "day"),
 }
-ORDER = {"enrollments": "id", "enrollment_versions": "enrollment_id, effective_day", "pauses": "enrollment_id, first_day",
-         "screenings": "id", "sessions": "day, routine_id", "ticks": "day, routine_id, step_id",
-         "gate_checks": "device_id, gate_id", "checkins": "week", "photos": "week, angle",
-         "routines": "created_at, id", "routine_versions": "routine_id, version", "plans": "created_at, id",
-         "tool_changes": "device_id, day"}
+ORDER = {
+    "enrollments": "id",
+    "enrollment_versions": "enrollment_id, effective_day",
+    "pauses": "enrollment_id, first_day",
+    "screenings": "id",
+    "sessions": "day, routine_id",
+    "ticks": "day, routine_id, step_id",
+    "gate_checks": "device_id, gate_id",
+    "checkins": "week",
+    "photos": "week, angle",
+    "routines": "created_at, id",
+    "routine_versions": "routine_id, version",
+    "plans": "created_at, id",
+    "tool_changes": "device_id, day",
+}
 
 
 def rows_of_user(db, user_id) -> dict:
     """{"settings": {...}, table: [row dicts]} for every table holding the user's data."""
     settings = db.execute(f"SELECT {', '.join(SETTINGS)} FROM users WHERE id = ?", [user_id]).fetchone()
-    data = {"settings": dict(zip(SETTINGS, settings))}
+    data = {"settings": dict(zip(SETTINGS, settings, strict=True))}
     for table, columns in TABLES.items():
-        cursor = db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE user_id = ? ORDER BY {ORDER[table]}",
-                            [user_id])
-        data[table] = [dict(zip(columns, row)) for row in cursor]
+        cursor = db.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE user_id = ? ORDER BY {ORDER[table]}", [user_id]
+        )
+        data[table] = [dict(zip(columns, row, strict=True)) for row in cursor]
     return data
 
 
@@ -44,8 +77,10 @@ class AccountNotEmpty(Exception):
 
 
 def has_history(db, user_id) -> bool:
-    return any(db.execute(f"SELECT 1 FROM {table} WHERE user_id = ? LIMIT 1", [user_id]).fetchone()
-               for table in ("enrollments", "sessions", "ticks", "checkins", "photos", "routines", "plans"))
+    return any(
+        db.execute(f"SELECT 1 FROM {table} WHERE user_id = ? LIMIT 1", [user_id]).fetchone()
+        for table in ("enrollments", "sessions", "ticks", "checkins", "photos", "routines", "plans")
+    )
 
 
 def import_rows(db, user_id, data, before_commit=None):
@@ -58,20 +93,26 @@ def import_rows(db, user_id, data, before_commit=None):
     with immediate(db):
         if has_history(db, user_id):
             raise AccountNotEmpty()
-        db.execute(f"UPDATE users SET {', '.join(f'{c} = ?' for c in SETTINGS)} WHERE id = ?",
-                   [data["settings"][c] for c in SETTINGS] + [user_id])
+        db.execute(
+            f"UPDATE users SET {', '.join(f'{c} = ?' for c in SETTINGS)} WHERE id = ?",
+            [data["settings"][c] for c in SETTINGS] + [user_id],
+        )
         new_ids = {}
         for row in data["enrollments"]:
             columns = TABLES["enrollments"][1:]
-            cursor = db.execute(f"INSERT INTO enrollments (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
-                                [user_id] + [row[c] for c in columns])
+            cursor = db.execute(
+                f"INSERT INTO enrollments (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+                [user_id] + [row[c] for c in columns],
+            )
             new_ids[row["id"]] = cursor.lastrowid
         for table, columns in TABLES.items():
             if table == "enrollments":
                 continue
             for row in data[table]:
                 values = [new_ids[row[c]] if c == "enrollment_id" else row[c] for c in columns]
-                db.execute(f"INSERT INTO {table} (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
-                           [user_id] + values)
+                db.execute(
+                    f"INSERT INTO {table} (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+                    [user_id, *values],
+                )
         if before_commit:
             before_commit()

@@ -1,10 +1,11 @@
 """Signed-in browsers (rows of `logins`): what each said it was, when it was last seen, signing one out."""
+
 from dataclasses import dataclass
 from datetime import datetime
 
 from model.store.db import immediate
 
-__all__ = ["LoginRow", "logins_of", "login_last_seen", "note_login", "revoke_login"]
+__all__ = ["LoginRow", "login_last_seen", "logins_of", "note_login", "revoke_login"]
 
 USER_AGENT_MAX = 400
 
@@ -24,10 +25,14 @@ def _iso(moment: datetime) -> str:
 
 def logins_of(db, user_id, not_before) -> list:
     """The user's logins that started after `not_before`, the most recently seen first."""
-    return [LoginRow(*row) for row in db.execute(
-        "SELECT token, created_at, last_seen_at, user_agent, address FROM logins "
-        "WHERE user_id = ? AND created_at >= ? ORDER BY coalesce(last_seen_at, created_at) DESC, created_at DESC",
-        [user_id, _iso(not_before)])]
+    return [
+        LoginRow(*row)
+        for row in db.execute(
+            "SELECT token, created_at, last_seen_at, user_agent, address FROM logins "
+            "WHERE user_id = ? AND created_at >= ? ORDER BY coalesce(last_seen_at, created_at) DESC, created_at DESC",
+            [user_id, _iso(not_before)],
+        )
+    ]
 
 
 def login_last_seen(db, token) -> str | None:
@@ -39,8 +44,10 @@ def login_last_seen(db, token) -> str | None:
 def note_login(db, token, user_agent, address, now):
     """Record that the login was just used, from this browser and address."""
     with immediate(db):
-        db.execute("UPDATE logins SET user_agent = ?, address = ?, last_seen_at = ? WHERE token = ?",
-                   [(user_agent or "")[:USER_AGENT_MAX], address or "", _iso(now), token])
+        db.execute(
+            "UPDATE logins SET user_agent = ?, address = ?, last_seen_at = ? WHERE token = ?",
+            [(user_agent or "")[:USER_AGENT_MAX], address or "", _iso(now), token],
+        )
 
 
 def revoke_login(db, user_id, token) -> bool:

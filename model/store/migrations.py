@@ -1,4 +1,5 @@
 """Schema migrations, append-only: an applied migration is never edited, only followed."""
+
 from sqlite_utils import Migrations
 
 from model.store.db import use_wal
@@ -136,14 +137,21 @@ def m003_create_sessions_and_ticks(db):
 @migrations()
 def m004_add_guided_sessions(db):
     # The guided player keeps its place on the server, so a reload or another tab resumes it.
-    for column in ["started_at TEXT", "finished_at TEXT", "current_step TEXT",
-                   "skipped TEXT NOT NULL DEFAULT '[]'", "steps TEXT"]:
+    for column in [
+        "started_at TEXT",
+        "finished_at TEXT",
+        "current_step TEXT",
+        "skipped TEXT NOT NULL DEFAULT '[]'",
+        "steps TEXT",
+    ]:
         db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
     # Cue preferences for the guided player, remembered per user.
-    for column in ["cue_beep INTEGER NOT NULL DEFAULT 1 CHECK (cue_beep IN (0, 1))",
-                   "cue_vibrate INTEGER NOT NULL DEFAULT 1 CHECK (cue_vibrate IN (0, 1))",
-                   "cue_voice INTEGER NOT NULL DEFAULT 0 CHECK (cue_voice IN (0, 1))",
-                   "auto_advance INTEGER NOT NULL DEFAULT 1 CHECK (auto_advance IN (0, 1))"]:
+    for column in [
+        "cue_beep INTEGER NOT NULL DEFAULT 1 CHECK (cue_beep IN (0, 1))",
+        "cue_vibrate INTEGER NOT NULL DEFAULT 1 CHECK (cue_vibrate IN (0, 1))",
+        "cue_voice INTEGER NOT NULL DEFAULT 0 CHECK (cue_voice IN (0, 1))",
+        "auto_advance INTEGER NOT NULL DEFAULT 1 CHECK (auto_advance IN (0, 1))",
+    ]:
         db.execute(f"ALTER TABLE users ADD COLUMN {column}")
 
 

@@ -1,4 +1,5 @@
 """WebAuthn passkeys: credential id, public key, sign count, transports, when added and last used."""
+
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -6,8 +7,15 @@ from datetime import datetime
 
 from model.store.db import immediate
 
-__all__ = ["Passkey", "PasskeyKnown", "passkeys_of", "passkey_by_credential", "add_passkey", "passkey_used",
-           "delete_passkey_if"]
+__all__ = [
+    "Passkey",
+    "PasskeyKnown",
+    "add_passkey",
+    "delete_passkey_if",
+    "passkey_by_credential",
+    "passkey_used",
+    "passkeys_of",
+]
 
 
 class PasskeyKnown(Exception):
@@ -28,8 +36,7 @@ class Passkey:
     last_used_at: str | None
 
 
-_COLUMNS = ("id, user_id, credential_id, public_key, sign_count, transports, user_handle, name, created_at, "
-            "last_used_at")
+_COLUMNS = "id, user_id, credential_id, public_key, sign_count, transports, user_handle, name, created_at, last_used_at"
 
 
 def _iso(moment: datetime) -> str:
@@ -45,8 +52,10 @@ def _passkey(row):
 
 
 def passkeys_of(db, user_id) -> list:
-    return [_passkey(row) for row in db.execute(
-        f"SELECT {_COLUMNS} FROM passkeys WHERE user_id = ? ORDER BY created_at, id", [user_id])]
+    return [
+        _passkey(row)
+        for row in db.execute(f"SELECT {_COLUMNS} FROM passkeys WHERE user_id = ? ORDER BY created_at, id", [user_id])
+    ]
 
 
 def passkey_by_credential(db, credential_id):
@@ -60,15 +69,17 @@ def add_passkey(db, user_id, credential_id, public_key, sign_count, transports, 
             return db.execute(
                 "INSERT INTO passkeys (user_id, credential_id, public_key, sign_count, transports, user_handle, name, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [user_id, credential_id, public_key, sign_count, json.dumps(transports), user_handle, name,
-                 _iso(now)]).lastrowid
+                [user_id, credential_id, public_key, sign_count, json.dumps(transports), user_handle, name, _iso(now)],
+            ).lastrowid
     except sqlite3.IntegrityError as error:
         raise PasskeyKnown(credential_id) from error
 
 
 def passkey_used(db, passkey_id, sign_count, now):
     with immediate(db):
-        db.execute("UPDATE passkeys SET sign_count = ?, last_used_at = ? WHERE id = ?", [sign_count, _iso(now), passkey_id])
+        db.execute(
+            "UPDATE passkeys SET sign_count = ?, last_used_at = ? WHERE id = ?", [sign_count, _iso(now), passkey_id]
+        )
 
 
 def delete_passkey_if(db, user_id, passkey_id, may_remove) -> str:
@@ -80,8 +91,10 @@ def delete_passkey_if(db, user_id, passkey_id, may_remove) -> str:
         if db.execute("SELECT 1 FROM passkeys WHERE id = ? AND user_id = ?", [passkey_id, user_id]).fetchone() is None:
             return "missing"
         has_password, count = db.execute(
-            "SELECT password_hash != '', (SELECT count(*) FROM passkeys WHERE user_id = users.id) FROM users WHERE id = ?",
-            [user_id]).fetchone()
+            "SELECT password_hash != '', (SELECT count(*) FROM passkeys WHERE user_id = users.id) "
+            "FROM users WHERE id = ?",
+            [user_id],
+        ).fetchone()
         if not may_remove(bool(has_password), count):
             return "refused"
         db.execute("DELETE FROM passkeys WHERE id = ?", [passkey_id])

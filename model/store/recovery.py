@@ -1,10 +1,17 @@
 """Password reset links and recovery codes, both kept only as SHA-256 hashes."""
+
 from datetime import datetime
 
 from model.store.db import immediate
 
-__all__ = ["add_password_reset", "password_reset_user", "use_password_reset", "replace_recovery_codes",
-           "recovery_codes_count", "use_recovery_code"]
+__all__ = [
+    "add_password_reset",
+    "password_reset_user",
+    "recovery_codes_count",
+    "replace_recovery_codes",
+    "use_password_reset",
+    "use_recovery_code",
+]
 
 
 def _iso(moment: datetime) -> str:
@@ -15,14 +22,18 @@ def add_password_reset(db, user_id, token_hash, now, expires_at):
     """Keep a new reset link (and forget every expired one, of anybody)."""
     with immediate(db):
         db.execute("DELETE FROM password_resets WHERE expires_at < ?", [_iso(now)])
-        db.execute("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                   [token_hash, user_id, _iso(now), _iso(expires_at)])
+        db.execute(
+            "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            [token_hash, user_id, _iso(now), _iso(expires_at)],
+        )
 
 
 def password_reset_user(db, token_hash, now) -> int | None:
     """The user of an unused, unexpired reset link, or None."""
-    row = db.execute("SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-                     [token_hash, _iso(now)]).fetchone()
+    row = db.execute(
+        "SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        [token_hash, _iso(now)],
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -37,8 +48,10 @@ def use_password_reset(db, token_hash, password_hash, now) -> int | None:
     """Use a reset link once: set the password and sign out every login. The user id, or None if the
     link is unknown, used or expired (then nothing changes)."""
     with immediate(db):
-        row = db.execute("SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL "
-                         "AND expires_at > ?", [token_hash, _iso(now)]).fetchone()
+        row = db.execute(
+            "SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+            [token_hash, _iso(now)],
+        ).fetchone()
         if row is None:
             return None
         _set_password_and_sign_out(db, row[0], password_hash, now)
@@ -49,14 +62,17 @@ def replace_recovery_codes(db, user_id, code_hashes, now):
     """The user's recovery codes become these (the old ones stop working)."""
     with immediate(db):
         db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
-        db.conn.executemany("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)",
-                       [(user_id, code_hash, _iso(now)) for code_hash in code_hashes])
+        db.conn.executemany(
+            "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)",
+            [(user_id, code_hash, _iso(now)) for code_hash in code_hashes],
+        )
 
 
 def recovery_codes_count(db, user_id) -> tuple:
     """(unused, total) recovery codes of the user."""
-    row = db.execute("SELECT count(*) FILTER (WHERE used_at IS NULL), count(*) FROM recovery_codes WHERE user_id = ?",
-                     [user_id]).fetchone()
+    row = db.execute(
+        "SELECT count(*) FILTER (WHERE used_at IS NULL), count(*) FROM recovery_codes WHERE user_id = ?", [user_id]
+    ).fetchone()
     return row[0], row[1]
 
 
@@ -64,10 +80,13 @@ def use_recovery_code(db, user_id, code_hash, password_hash, now) -> int | None:
     """Use one unused code: set the password and sign out every login. How many codes are left, or None
     if the code is not one of the user's unused codes (then nothing changes)."""
     with immediate(db):
-        used = db.execute("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
-                          [_iso(now), user_id, code_hash]).rowcount
+        used = db.execute(
+            "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+            [_iso(now), user_id, code_hash],
+        ).rowcount
         if used != 1:
             return None
         _set_password_and_sign_out(db, user_id, password_hash, now)
-        return db.execute("SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
-                          [user_id]).fetchone()[0]
+        return db.execute(
+            "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", [user_id]
+        ).fetchone()[0]

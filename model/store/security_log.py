@@ -1,4 +1,5 @@
 """The security log: one row per event (sign-ins, password and recovery changes, passkeys, data)."""
+
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,13 +30,20 @@ def add_security_event(db, user_id, event, address, now, detail, keep_since) -> 
         db.execute("DELETE FROM security_log WHERE created_at < ?", [_iso(keep_since)])
         if user_id is not None and db.execute("SELECT 1 FROM users WHERE id = ?", [user_id]).fetchone() is None:
             user_id, detail = None, {**detail, "former_user_id": user_id}
-        row_id = db.execute("INSERT INTO security_log (user_id, event, address, created_at, detail) VALUES (?, ?, ?, ?, ?)",
-                            [user_id, event, address, _iso(now), json.dumps(detail, sort_keys=True)]).lastrowid
+        row_id = db.execute(
+            "INSERT INTO security_log (user_id, event, address, created_at, detail) VALUES (?, ?, ?, ?, ?)",
+            [user_id, event, address, _iso(now), json.dumps(detail, sort_keys=True)],
+        ).lastrowid
     return SecurityEvent(row_id, user_id, event, address, _iso(now), detail)
 
 
 def security_events_of(db, user_id, limit=20) -> list:
     """The user's latest events, newest first."""
-    return [SecurityEvent(*row[:5], json.loads(row[5])) for row in db.execute(
-        "SELECT id, user_id, event, address, created_at, detail FROM security_log WHERE user_id = ? "
-        "ORDER BY created_at DESC, id DESC LIMIT ?", [user_id, limit])]
+    return [
+        SecurityEvent(*row[:5], json.loads(row[5]))
+        for row in db.execute(
+            "SELECT id, user_id, event, address, created_at, detail FROM security_log WHERE user_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            [user_id, limit],
+        )
+    ]

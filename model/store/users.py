@@ -1,4 +1,5 @@
 """Users and their logins (one row per signed-in browser)."""
+
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ class User(UserMixin):
     calendar_token: str | None = None
     reminder_time: str = "08:00"
     login_token: str | None = None
-    has_own: bool | None = None   # made own routines or plans (None: not looked up)
+    has_own: bool | None = None  # made own routines or plans (None: not looked up)
 
     def get_id(self):
         # flask-login keeps this in the session and the remember-me cookie: it names the
@@ -37,8 +38,10 @@ class User(UserMixin):
         return self.login_token
 
 
-USER_COLUMNS = ("id, email, password_hash, time_zone, day_start_hour, week_start, created_at, "
-                "cue_beep, cue_vibrate, cue_voice, auto_advance, calendar_token, reminder_time")
+USER_COLUMNS = (
+    "id, email, password_hash, time_zone, day_start_hour, week_start, created_at, "
+    "cue_beep, cue_vibrate, cue_voice, auto_advance, calendar_token, reminder_time"
+)
 
 
 def _iso(moment: datetime) -> str:
@@ -58,7 +61,8 @@ def create_user(db, email, password_hash, time_zone, now) -> int:
         with immediate(db):
             cursor = db.execute(
                 "INSERT INTO users (email, password_hash, time_zone, created_at) VALUES (?, ?, ?, ?)",
-                [email, password_hash, time_zone, _iso(now)])
+                [email, password_hash, time_zone, _iso(now)],
+            )
     except sqlite3.IntegrityError as error:
         raise EmailTaken(email) from error
     return cursor.lastrowid
@@ -78,8 +82,7 @@ def create_login(db, user_id, now) -> str:
     """Record a new signed-in browser for the user and return its secret token."""
     token = secrets.token_urlsafe(32)
     with immediate(db):
-        db.execute("INSERT INTO logins (token, user_id, created_at) VALUES (?, ?, ?)",
-                   [token, user_id, _iso(now)])
+        db.execute("INSERT INTO logins (token, user_id, created_at) VALUES (?, ?, ?)", [token, user_id, _iso(now)])
     return token
 
 
@@ -90,9 +93,11 @@ def user_for_login(db, token, not_before):
     """
     row = db.execute(
         f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))}, "
-        "EXISTS (SELECT 1 FROM routines r WHERE r.user_id = u.id) OR EXISTS (SELECT 1 FROM plans p WHERE p.user_id = u.id) "
+        "EXISTS (SELECT 1 FROM routines r WHERE r.user_id = u.id) "
+        "OR EXISTS (SELECT 1 FROM plans p WHERE p.user_id = u.id) "
         "FROM logins l JOIN users u ON u.id = l.user_id WHERE l.token = ? AND l.created_at >= ?",
-        [token, _iso(not_before)]).fetchone()
+        [token, _iso(not_before)],
+    ).fetchone()
     return _user(row, token)
 
 
@@ -115,14 +120,18 @@ def rehash_password(db, user_id, password_hash):
 
 def update_settings(db, user_id, time_zone, day_start_hour, week_start):
     with immediate(db):
-        db.execute("UPDATE users SET time_zone = ?, day_start_hour = ?, week_start = ? WHERE id = ?",
-                   [time_zone, day_start_hour, week_start, user_id])
+        db.execute(
+            "UPDATE users SET time_zone = ?, day_start_hour = ?, week_start = ? WHERE id = ?",
+            [time_zone, day_start_hour, week_start, user_id],
+        )
 
 
 def update_cues(db, user_id, beep, vibrate, voice, auto_advance):
     with immediate(db):
-        db.execute("UPDATE users SET cue_beep = ?, cue_vibrate = ?, cue_voice = ?, auto_advance = ? WHERE id = ?",
-                   [int(beep), int(vibrate), int(voice), int(auto_advance), user_id])
+        db.execute(
+            "UPDATE users SET cue_beep = ?, cue_vibrate = ?, cue_voice = ?, auto_advance = ? WHERE id = ?",
+            [int(beep), int(vibrate), int(voice), int(auto_advance), user_id],
+        )
 
 
 def user_by_calendar_token(db, token):
@@ -155,8 +164,7 @@ def count_rows_of_user(db, user_id) -> int:
         if table == "users":
             total += db.execute("SELECT count(*) FROM users WHERE id = ?", [user_id]).fetchone()[0]
         elif "user_id" in columns:
-            total += db.execute(f"SELECT count(*) FROM [{table}] WHERE user_id = ?",
-                                [user_id]).fetchone()[0]
+            total += db.execute(f"SELECT count(*) FROM [{table}] WHERE user_id = ?", [user_id]).fetchone()[0]
     return total
 
 

@@ -1,4 +1,5 @@
 """Browser fixtures: a real server process on a free loopback port, Debian's Chromium, a phone."""
+
 import os
 import re
 import socket
@@ -14,8 +15,15 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 # A form answered with its problems (422) or a failed login (401) is an expected status.
 EXPECTED_STATUS = re.compile(r"status of (401|422) ")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -56,17 +64,31 @@ def server_db(server_process):
 def server_process(tmp_path_factory):
     """The app served by a real server process over a fresh database file: (url, database path)."""
     folder = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "FACEREPS_DATABASE": str(folder / "facereps.db"),
-           "FACEREPS_SECRET_KEY": "browser-tests-only", "PYTHONUNBUFFERED": "1",
-           # Every browser test registers its own account from 127.0.0.1: more than a person would.
-           "FACEREPS_REGISTER_LIMIT": "1000 per hour"}
+    env = {
+        **os.environ,
+        "FACEREPS_DATABASE": str(folder / "facereps.db"),
+        "FACEREPS_SECRET_KEY": "browser-tests-only",
+        "PYTHONUNBUFFERED": "1",
+        # Every browser test registers its own account from 127.0.0.1: more than a person would.
+        "FACEREPS_REGISTER_LIMIT": "1000 per hour",
+    }
     env.pop("FACEREPS_ENV", None)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
-    log = open(folder / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log = open(folder / "server.log", "w")  # noqa: SIM115 (the server writes to it until the session ends)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)
@@ -86,8 +108,9 @@ def playwright():
 @pytest.fixture(scope="session")
 def browser(playwright):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run 'make test' as root, or "
-                    "'sudo apt-get install chromium'.")
+        pytest.fail(
+            f"Browser tests need Chromium at {CHROMIUM}: run 'make test' as root, or 'sudo apt-get install chromium'."
+        )
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
@@ -99,8 +122,14 @@ def phone(browser, playwright, server):
     context = browser.new_context(**playwright.devices["Pixel 7"], base_url=server)
     page = context.new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" and not EXPECTED_STATUS.search(message.text) else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not EXPECTED_STATUS.search(message.text)
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.allow_console_errors = False
     yield page
@@ -119,8 +148,9 @@ def assert_accessible(page):
     summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert summary == [], f"{page.url}: {summary}"
     # The layout viewport (clientWidth), not innerWidth: on a phone innerWidth grows to fit wide content.
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), \
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), (
         f"{page.url} scrolls sideways"
+    )
 
 
 PASSWORD = "a long phone passphrase"

@@ -1,4 +1,5 @@
 """A person on a phone registers, reaches Today, logs out and logs back in."""
+
 import pytest
 
 from tests.browser.conftest import PASSWORD, assert_accessible, register
@@ -19,7 +20,10 @@ def test_register_today_logout_login(phone):
     for tab in ["Programs", "Progress", "Account"]:
         phone.get_by_role("navigation", name="Main").get_by_role("link", name=tab).click()
         phone.wait_for_url(f"**/{tab.lower()}")
-        assert phone.get_by_role("navigation", name="Main").get_by_role("link", name=tab).get_attribute("aria-current") == "page"
+        assert (
+            phone.get_by_role("navigation", name="Main").get_by_role("link", name=tab).get_attribute("aria-current")
+            == "page"
+        )
         assert_accessible(phone)
 
     phone.get_by_role("button", name="Log out of this device").click()
@@ -56,8 +60,9 @@ def test_form_problems_are_announced_and_linked(phone):
 
 
 def test_narrow_phone_has_no_sideways_scroll_and_big_targets(browser, server):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=server,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=server, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     register(page, "narrow@example.com")
     for path in ["/today", "/account", "/programs", "/programs/microcurrent-60-days/start"]:
@@ -81,8 +86,17 @@ def test_dark_mode_pages_pass_axe_too(browser, playwright, server):
     page.get_by_role("button", name="Customise this routine").click()
     page.wait_for_url("**/routines/my-*")
     routine = page.url
-    for path in ["/today", "/programs", "/programs/microcurrent-60-days/start", "/progress", "/account", routine,
-                 f"{routine}/plan", f"{routine}/steps/new", "/routines/new"]:
+    for path in [
+        "/today",
+        "/programs",
+        "/programs/microcurrent-60-days/start",
+        "/progress",
+        "/account",
+        routine,
+        f"{routine}/plan",
+        f"{routine}/steps/new",
+        "/routines/new",
+    ]:
         page.goto(path)
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
         assert_accessible(page)

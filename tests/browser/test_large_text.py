@@ -1,4 +1,5 @@
 """Text at twice its size on a 360 px phone (a phone's largest font setting): nothing clipped or overlapping."""
+
 import pytest
 
 from tests.browser.conftest import assert_accessible, register, start_program
@@ -16,8 +17,9 @@ OVERLAPPING_DAYS = """(() => {
 
 
 def test_pages_hold_text_at_twice_the_size(browser, server):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=server, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=server, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     register(page, "large-text@example.com")
     start_program(page, "face-workout-daily")
@@ -29,8 +31,16 @@ def test_pages_hold_text_at_twice_the_size(browser, server):
     page.get_by_role("button", name="Start guided").click()
     page.wait_for_url("**/sessions/*")
     player = page.url
-    for path in ["/today", "/progress", "/programs", "/programs/microcurrent-60-days", "/account", routine,
-                 "/routines/new", player]:
+    for path in [
+        "/today",
+        "/progress",
+        "/programs",
+        "/programs/microcurrent-60-days",
+        "/account",
+        routine,
+        "/routines/new",
+        player,
+    ]:
         page.goto(path)
         page.evaluate("document.documentElement.style.fontSize = '200%'")
         assert page.evaluate("getComputedStyle(document.body).fontSize") == "34px"

@@ -1,5 +1,6 @@
 """Page weight at phone size: the first visit of Today is small and few requests; a repeat visit is
 served by the service worker. (Bytes and counts, not timings: these do not flake.)"""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,6 +17,7 @@ def visit(page, path):
 
     def finished(request):
         seen.append(request)
+
     page.on("requestfinished", finished)
     page.goto(path)
     page.wait_for_load_state("networkidle")
@@ -25,8 +27,9 @@ def visit(page, path):
     return len(seen), wire, from_worker
 
 
-def test_first_visit_is_under_40_kb_in_6_requests_and_repeat_visits_come_from_the_phone(phone, browser,
-                                                                                       playwright, server):
+def test_first_visit_is_under_40_kb_in_6_requests_and_repeat_visits_come_from_the_phone(
+    phone, browser, playwright, server
+):
     register(phone)
     start_microcurrent(phone)
     cold = browser.new_context(**playwright.devices["Pixel 7"], base_url=server)

@@ -3,6 +3,7 @@
 Chromium's DevTools virtual authenticator (CDP WebAuthn) plays the phone's fingerprint sensor. The
 site is opened as http://localhost: WebAuthn takes a host name, never an IP address, as its RP id.
 """
+
 import pytest
 from playwright.sync_api import expect
 
@@ -26,8 +27,14 @@ def localhost(server):
 def new_phone(browser, playwright, localhost, errors):
     context = browser.new_context(**playwright.devices["Pixel 7"], base_url=localhost)
     page = context.new_page()
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" and not EXPECTED_STATUS.search(message.text) else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not EXPECTED_STATUS.search(message.text)
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return page
 
@@ -40,6 +47,7 @@ def phones(browser, playwright, localhost):
     def make():
         made.append(new_phone(browser, playwright, localhost, errors))
         return made[-1]
+
     yield make
     for page in made:
         page.context.close()
@@ -50,9 +58,19 @@ def fingerprint_sensor(page):
     """A platform authenticator that keeps passkeys and verifies the person, as a phone's does."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
-    found = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    found = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
     return cdp, found["authenticatorId"]
 
 

@@ -1,4 +1,5 @@
 """The guided player on a phone, driven with Playwright's clock: cues, auto-advance, pause, resume."""
+
 import re
 
 import pytest
@@ -127,7 +128,9 @@ def test_losing_the_network_keeps_the_player_running_and_saves_later(player):
     expect(player.locator("[data-view-sync]")).to_contain_text("saved on this phone")
     player.context.set_offline(False)
     player.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(player.locator("[data-player]")).to_have_attribute("data-sent", "2")  # cleanse and gel-left, sent once back online
+    expect(player.locator("[data-player]")).to_have_attribute(
+        "data-sent", "2"
+    )  # cleanse and gel-left, sent once back online
     expect(player.locator("[data-view-sync]")).to_be_hidden()
     player.reload()
     expect(player.get_by_text("Step 3 of 10")).to_be_visible()

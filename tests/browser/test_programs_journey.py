@@ -1,4 +1,5 @@
 """On a phone: browse programs, get blocked by a safety answer, then start a program and pause it."""
+
 import pytest
 
 from tests.browser.conftest import answer_all, assert_accessible

@@ -1,4 +1,5 @@
 """On a phone: a week with some sessions done shows the right counts; chart and heatmap render."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -42,8 +43,9 @@ def test_a_week_with_sessions_done_and_a_check_in(signed_in):
 
 def test_the_week_fits_a_narrow_phone(browser, server):
     """At 320 px the seven days keep one line each and their words move to a legend; at 412 px they stay."""
-    context = browser.new_context(viewport={"width": 320, "height": 700}, base_url=server, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 320, "height": 700}, base_url=server, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     register(page, "narrow-week@example.com")
     start_program(page, "face-workout-daily")

@@ -1,4 +1,5 @@
 """Installable and offline on a phone: the cached shell, the offline page, ticks kept and synced once."""
+
 import sqlite3
 
 import pytest
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.browser
 
 def ticks_in(db_path, email):
     with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT t.step_id FROM ticks t JOIN users u ON u.id = t.user_id WHERE u.email = ?",
-                            [email]).fetchall()
+        return conn.execute(
+            "SELECT t.step_id FROM ticks t JOIN users u ON u.id = t.user_id WHERE u.email = ?", [email]
+        ).fetchall()
 
 
 def controlled(page):
@@ -32,8 +34,9 @@ def kept_pages(page):
 
 
 def test_chromium_finds_the_app_installable(playwright, server, tmp_path):
-    context = playwright.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                            args=CHROMIUM_ARGS, base_url=server)
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=server
+    )
     page = context.new_page()
     page.goto("/login")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -88,12 +91,18 @@ def test_offline_ticks_wait_on_the_phone_then_sync_exactly_once(phone, server_db
 
     # The same request replayed (as Background Sync might) is applied once: still one tick.
     item = waiting[0]
-    page.evaluate("""item => fetch(item.url, {method: 'POST', body: item.body, headers: item.headers})
-                        .then(r => r.status)""", item)
+    page.evaluate(
+        """item => fetch(item.url, {method: 'POST', body: item.body, headers: item.headers})
+                        .then(r => r.status)""",
+        item,
+    )
     page.get_by_role("checkbox", name="Cleanse and dry").click()  # untick, online
     expect(page.locator("#progress-microcurrent-standard")).to_contain_text("0 of 10 steps")
-    page.evaluate("""item => fetch(item.url, {method: 'POST', body: item.body, headers: item.headers})
-                        .then(r => r.status)""", item)
+    page.evaluate(
+        """item => fetch(item.url, {method: 'POST', body: item.body, headers: item.headers})
+                        .then(r => r.status)""",
+        item,
+    )
     assert ticks_in(server_db, email) == []
 
 

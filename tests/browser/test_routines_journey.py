@@ -1,4 +1,5 @@
 """On a phone: customise the microcurrent routine, plan it, run it in the guided player, see it everywhere."""
+
 import os
 import re
 
@@ -144,7 +145,9 @@ def test_write_a_routine_for_another_device_and_add_catalog_steps(signed_in):
     page.get_by_role("button", name="Add step").click()
     expect(page.locator("#steps .step-title")).to_have_text(["Roll the cheeks", "Roll the forehead"])
     page.goto("/routines")
-    expect(page.get_by_role("link", name=re.compile("Evening sculpt"))).to_contain_text("Ice roller · 2 steps · 1 min 15 s")
+    expect(page.get_by_role("link", name=re.compile("Evening sculpt"))).to_contain_text(
+        "Ice roller · 2 steps · 1 min 15 s"
+    )
     assert_accessible(page)
 
     page.goto("/programs/led-red-intensive")

@@ -1,5 +1,6 @@
 """Issue 13.2 on a phone: what a yes means appears beside the question as it is chosen; the clinician
 confirmation only with a clinician yes; a second plan on a device asks switch or both."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -56,8 +57,15 @@ def test_a_second_plan_on_the_device_offers_switch_or_both(signed_in):
     assert_accessible(page)
 
 
-PROGRAMS = ["microcurrent-60-days", "microneedling-roller-twice-weekly", "led-red-intensive", "led-blue-intensive",
-            "face-workout-daily", "gua-sha-weekly", "roller-most-days"]
+PROGRAMS = [
+    "microcurrent-60-days",
+    "microneedling-roller-twice-weekly",
+    "led-red-intensive",
+    "led-blue-intensive",
+    "face-workout-daily",
+    "gua-sha-weekly",
+    "roller-most-days",
+]
 
 
 def test_every_start_page_passes_axe_with_every_answer_yes(signed_in):

@@ -4,6 +4,7 @@ One persistent browser profile (like a real phone, its caches and IndexedDB surv
 The first login ends the ways it does on a real phone: the password is changed on another device
 (which revokes every other login), or the session cookie expires.
 """
+
 import re
 import sqlite3
 from pathlib import Path
@@ -28,8 +29,13 @@ def shared_phone(playwright, server, tmp_path):
     device = dict(playwright.devices["Pixel 7"])
     device.pop("default_browser_type", None)
     context = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=server,
-        accept_downloads=True, **device)
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        base_url=server,
+        accept_downloads=True,
+        **device,
+    )
     errors = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
     yield context
@@ -39,8 +45,9 @@ def shared_phone(playwright, server, tmp_path):
 
 def ticks_of(db_path, email):
     with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT t.step_id FROM ticks t JOIN users u ON u.id = t.user_id WHERE u.email = ?",
-                            [email]).fetchall()
+        return conn.execute(
+            "SELECT t.step_id FROM ticks t JOIN users u ON u.id = t.user_id WHERE u.email = ?", [email]
+        ).fetchall()
 
 
 def kept_text(page):
@@ -63,8 +70,9 @@ def change_password_elsewhere(playwright, server, email):
     """The first person changes their password on another device: this phone's login is revoked."""
     laptop = playwright.request.new_context(base_url=server)
     laptop.post("/login", form={"email": email, "password": PASSWORD})
-    answer = laptop.post("/account/password", form={"current_password": PASSWORD,
-                                                    "new_password": "a brand new passphrase"})
+    answer = laptop.post(
+        "/account/password", form={"current_password": PASSWORD, "new_password": "a brand new passphrase"}
+    )
     assert "Your other devices have been signed out" in answer.text()
     laptop.dispose()
 
@@ -158,8 +166,11 @@ def test_an_expired_session_leaves_nothing_on_the_phone(shared_phone, server_db)
     page = shared_phone.new_page()  # later, the app is opened again
     page.goto("/today")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    wait_until(page, lambda: kept_pages(page) == [] and page.evaluate("FaceOutbox.everything()") == [],
-               "the ended login's pages and outbox are still on the phone")
+    wait_until(
+        page,
+        lambda: kept_pages(page) == [] and page.evaluate("FaceOutbox.everything()") == [],
+        "the ended login's pages and outbox are still on the phone",
+    )
 
     # Whoever has the phone next, offline, gets the offline page, not the last person's Today.
     shared_phone.set_offline(True)

@@ -1,4 +1,5 @@
 """On a phone: start a program, tick steps with one tap each, reload, finish the routine."""
+
 import pytest
 from playwright.sync_api import expect
 
