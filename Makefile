@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HTMX := static/vendor/htmx.min.js
 
-.PHONY: run serve test setup chromium check bench clean lock
+.PHONY: run serve test lint typecheck format setup chromium check bench clean lock
 
 run: setup
 	$(BIN)/flask --app app db upgrade
@@ -17,8 +17,21 @@ serve: setup
 	FACEREPS_ENV=production $(BIN)/flask --app app db upgrade
 	FACEREPS_ENV=production $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
 
-test: setup chromium
-	$(BIN)/python -m pytest
+# Lint and type checks first, then every test on both cores (pytest-xdist; each worker has its own
+# servers and browser).
+test: setup chromium lint typecheck
+	$(BIN)/python -m pytest -n 2
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 setup: $(VENV)/.installed $(HTMX)
 

@@ -11,6 +11,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from model import catalog
+from model.identity import accounts
 from views import cli, errors, logging_filters, pwa, register_blueprints, security, web
 from views.auth import limiter, login_manager
 
@@ -36,7 +37,7 @@ def _dev_secret(path: Path) -> str:
 
 
 def _config_from_env(production: bool) -> dict:
-    config = {
+    config: dict[str, object] = {
         "DATABASE": os.environ.get("FACEREPS_DATABASE", str(ROOT / "data" / "facereps.db")),
         "CATALOG_DIR": os.environ.get("FACEREPS_CATALOG", str(ROOT / "data" / "catalog")),
     }
@@ -105,6 +106,7 @@ def create_app(config=None):
     )
     app.config.update(_config_from_env(production))
     app.config.update(config or {})
+    accounts.use_hasher(app.config.setdefault("PASSWORD_HASHER", accounts.PRODUCTION_HASHER))
     app.config.setdefault("PHOTO_DIR", Path(app.config["DATABASE"]).parent / "photos")
     app.config["PHOTO_DIR"] = Path(app.config["PHOTO_DIR"])
     if not app.config.get("SECRET_KEY"):
@@ -116,7 +118,7 @@ def create_app(config=None):
     app.extensions["catalog"] = catalog.load(app.config["CATALOG_DIR"])
     if app.config["PROXY_HOPS"]:
         # Behind N reverse proxies: the client is the address the Nth proxy from here saw.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"])  # type: ignore[method-assign]
     logging_filters.install()
     Htmx(app)
     Compress(app)

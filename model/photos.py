@@ -81,8 +81,8 @@ def reencode(data: bytes, max_bytes: int = MAX_BYTES, max_side: int | None = Non
             if max_side and max(probe.width, probe.height) > max_side:
                 raise PhotoError(f"That image is larger than {max_side} pixels on a side.")
             probe.verify()
-        with Image.open(BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
+        with Image.open(BytesIO(data)) as opened:
+            image = ImageOps.exif_transpose(opened).convert("RGB")
             image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
             image.info.clear()  # Pillow would carry a comment, XMP (which can hold a location) over
             out = BytesIO()

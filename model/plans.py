@@ -84,7 +84,7 @@ def _length(form, p, last, cadence, problems) -> dict:
 
 def read_phases(form, device: Device, gap: int) -> tuple[list, dict]:
     """The phases from the plan form as the scheduler's rules, or the problems keyed by field name."""
-    problems = {}
+    problems: dict[str, str] = {}
     count = 2 if form.get("p2_kind", "none") != "none" else 1
     phases = []
     for number in PHASES[:count]:
@@ -141,7 +141,7 @@ def form_values(program) -> dict:
 
 def _read_plan(form, device, options) -> tuple[str, list, dict]:
     """The plan form's name and phases (checked against the spacing of the device with `options`)."""
-    problems = {}
+    problems: dict[str, str] = {}
     name = read_name(form, problems, "name", "Give the plan a name")
     phases, phase_problems = read_phases(form, device, gap_for(device, options))
     return name, phases, problems | phase_problems

@@ -71,8 +71,8 @@ def earlier_answers(db, catalog, user_id, program) -> EarlierAnswers | None:
     """The user's last answers to this device's questions (same version), to confirm instead of retype."""
     device = catalog.device_of(program)
     last = store.latest_screening(db, user_id, device.id) if device.questions else None
-    form = screening.carried_over(device, last)
-    return EarlierAnswers(last.answered_on, form) if form else None
+    form = screening.carried_over(device, last) if last else None
+    return EarlierAnswers(last.answered_on, form) if last and form else None
 
 
 def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
@@ -146,7 +146,7 @@ def rescreen(db, catalog, user_id, enrollment, form, today, now) -> StartOutcome
 
 def pause(db, user_id, enrollment, form, today) -> dict:
     """Pause an enrollment from a day (today by default) until a day or until resumed."""
-    problems = {}
+    problems: dict[str, str] = {}
     first = parse_day(form.get("first_day") or today.isoformat(), "first_day", problems, "the first day")
     last = None
     if (form.get("last_day") or "").strip():

@@ -61,7 +61,7 @@ def read_name(form, problems, field="name", label="Give the routine a name") -> 
 
 def read_step(form, step_id) -> tuple[dict | None, dict]:
     """A step dict from a form, or None with the problems keyed by field name."""
-    problems = {}
+    problems: dict[str, str] = {}
     title = read_name(form, problems, "title", "Give the step a title")
     area, side = form.get("area") or "", form.get("side") or "none"
     if area not in AREAS:
@@ -151,7 +151,7 @@ def step_to_add(form, offered) -> tuple[dict | None, dict]:
 
 def retime_glides(steps, form) -> list:
     """Give every step with a cue rhythm glides of the new length (its seconds follow: reps × glide)."""
-    problems = {}
+    problems: dict[str, str] = {}
     glide = _whole(form, "glide_seconds", 1, MAX_GLIDE_SECONDS, problems, "the seconds per glide")
     if problems:
         raise RoutineProblem(problems["glide_seconds"], "glide_seconds")
@@ -193,7 +193,7 @@ def copy_name(routine: Routine) -> str:
 
 def create(db, catalog, user_id, form, now) -> tuple[str | None, dict]:
     """A routine from scratch: a name, a device (a catalog type or one named by the user), a first step."""
-    problems = {}
+    problems: dict[str, str] = {}
     name = read_name(form, problems)
     device_id = form.get("device_id") or ""
     device_name = " ".join((form.get("device_name") or "").split())
@@ -241,7 +241,7 @@ def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
 
 def rename(db, user_id, routine: Routine, device: Device, form, now) -> dict:
     """A new name for the routine (and for a device the catalog does not know); returns problems."""
-    problems = {}
+    problems: dict[str, str] = {}
     name = read_name(form, problems)
     device_name = read_name(form, problems, "device_name", "Name your device") if device.owner else ""
     if not problems:
@@ -310,7 +310,7 @@ def differences(source: Routine | None, mine: Routine) -> list:
     added = [_label(step) for step in mine.steps if step.id not in old]
     if added:
         found.append("Added: " + "; ".join(added) + ".")
-    changed = {}  # one sentence per kind of change, naming every step it touched
+    changed: dict = {}  # one sentence per kind of change, naming every step it touched
     for step in mine.steps:
         if step.id in old and (changes := _change(old[step.id], step)):
             changed.setdefault(", ".join(changes), []).append(_label(old[step.id]))

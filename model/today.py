@@ -1,6 +1,6 @@
 """A user's day: which routines are due, their steps and ticks, and setting a tick safely."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from model import device_day, routines, store
@@ -56,7 +56,7 @@ class Day:
     due: list
     other: list
     gates: list  # (device, gate) still to do
-    names: dict = None  # routine id → the program or plan following it (for reasons naming it)
+    names: dict = field(default_factory=dict)  # routine id → the program or plan following it (for reasons naming it)
 
     @property
     def can_tick(self) -> bool:
@@ -184,7 +184,7 @@ def _settle_conflicts(catalog, cards, day):
         (c for c in cards if c.verdict.state == "due" and not c.started),
         key=lambda c: -gap_for(c.device, c.enrollment.options),
     )
-    kept = []
+    kept: list = []
     for card in due:
         clash = next((k for k in kept if k.device in catalog.same_day_conflicts(card.device.id)), None)
         if clash is None:

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="valid-type"
+# (the pydantic schema builds field types with functions such as _text(0, 80), which mypy cannot follow)
 """Export all of a user's data (JSON that re-imports, CSV to read) and import it into a new account.
 
 An import is checked whole before anything is written: its size, its shape (a pydantic schema: every
@@ -417,7 +419,7 @@ def _why(error) -> str:
     if kind == "extra_forbidden":
         return "is not a field of a FaceReps export"
     if kind == "string_pattern_mismatch":
-        return f"{_shown(value)} is not {PATTERN_WORDS.get(ctx.get('pattern'), 'in the expected form')}"
+        return f"{_shown(value)} is not {PATTERN_WORDS.get(str(ctx.get('pattern')), 'in the expected form')}"
     if kind in TYPE_WORDS:
         return f"{_shown(value)} is not {TYPE_WORDS[kind]}"
     if kind == "greater_than_equal":
@@ -505,7 +507,7 @@ def _stamp(text, where):
 
 def _repeats(data):
     for table, key in UNIQUE.items():
-        seen = {}
+        seen: dict = {}
         for index, row in enumerate(data[table]):
             value = tuple(row[c] for c in key)
             if value in seen:
@@ -632,7 +634,8 @@ def _plans(catalog, checked, routines) -> dict:
 
 def _enrollments(catalog, checked, plans) -> dict:
     """Each enrollment follows a catalog program or a plan of the file, with that device's options."""
-    enrollments, active = {}, {}
+    enrollments: dict = {}
+    active: dict = {}
     for index, row in enumerate(checked["enrollments"]):
         where, program_id = f"enrollments[{index}]", row["program_id"]
         program = catalog.programs.get(program_id)
@@ -698,7 +701,8 @@ def _semantics(catalog, data, checked):
 def _images(data, quota_bytes) -> list:
     """Every photo of the file re-encoded like an upload: (jpeg, width, height), or None for a photo whose
     file was already missing when it was exported (its jpeg_base64 is empty: it is left out)."""
-    images, pixels, total = [], 0, 0
+    images: list[tuple | None] = []
+    pixels = total = 0
     for index, photo in enumerate(data["photos"]):
         where = f"photos[{index}].jpeg_base64"
         if not photo["jpeg_base64"]:

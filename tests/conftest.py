@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import settings
 
 from app import create_app
@@ -13,6 +14,9 @@ from model.store import db as database
 from model.store import migrations
 
 PASSWORD = "correct horse battery"
+# Tests hash passwords with argon2's cheapest settings (a full-cost hash takes about 100 ms per register or
+# login); test_security checks that an app given no hasher uses the production profile.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 # Property tests: a quick default; HYPOTHESIS_PROFILE=thorough runs many more examples.
 settings.register_profile("default", max_examples=60, deadline=None)
@@ -48,6 +52,7 @@ def make_app(tmp_path, clock):
 
     def build(**config):
         settings = {
+            "PASSWORD_HASHER": CHEAP_HASHER,
             "TESTING": True,
             "DATABASE": str(path),
             "SECRET_KEY": "test-only-secret",

@@ -22,8 +22,13 @@ from tests.conftest import PASSWORD, Auth, text_of
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def test_passwords_are_hashed_with_argon2id_above_owasp_minimum(user, db):
+def test_passwords_are_hashed_with_argon2id_above_owasp_minimum(make_app):
+    config = make_app().config  # the test settings, but without their cheap hasher: the app's own default
+    app = create_app({key: config[key] for key in ("TESTING", "DATABASE", "SECRET_KEY", "CLOCK", "RATELIMIT_ENABLED")})
+    Auth(app.test_client()).register()
+    db = database.connect(app.config["DATABASE"])
     stored = store.user_by_email(db, "ana@example.com").password_hash
+    db.close()
     assert PASSWORD not in stored
     match = re.match(r"\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$", stored)
     assert match, stored
@@ -122,8 +127,10 @@ def test_the_development_server_log_hides_calendar_secrets(user, app, client, ca
     thread = threading.Thread(target=server.serve_forever)
     thread.start()
     try:
-        with (caplog.at_level(logging.INFO, logger="werkzeug"),
-              urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}") as response):
+        with (
+            caplog.at_level(logging.INFO, logger="werkzeug"),
+            urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}") as response,
+        ):
             assert response.status == 200
     finally:
         server.shutdown()

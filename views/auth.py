@@ -17,10 +17,11 @@ import hashlib
 import math
 import time
 
-from flask import Blueprint, current_app, flash, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, render_template, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from htmx_flask import request  # flask's request, typed with its .htmx details
 
 from model import store
 from model.identity import accounts, security_log

@@ -16,9 +16,9 @@ bp = Blueprint("passkeys", __name__)
 CEREMONY = "passkey_ceremony"
 
 
-def _relying_party():
+def _relying_party() -> tuple[str, str]:
     """(RP id, origin): this site's host name without the port, and its URL."""
-    return urlsplit(request.host_url).hostname, request.host_url.rstrip("/")
+    return urlsplit(request.host_url).hostname or "", request.host_url.rstrip("/")
 
 
 def _body() -> dict:

@@ -2,8 +2,9 @@
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, url_for
 from flask_login import current_user, login_required
+from htmx_flask import request  # flask's request, typed with its .htmx details
 
 from model import plans as plan_rules
 from model import routines as rules
@@ -139,7 +140,7 @@ def add_step(routine_id):
     if request.method == "GET":
         return _step_page(routine, None, {"reps": "1", "cue_seconds": "0", "side": "none"}, {}, offered)
     step, problems = rules.step_to_add(request.form, offered)
-    if problems:
+    if problems or step is None:
         return _step_page(routine, None, request.form, problems, offered, 422)
     return _saved(
         routine,
@@ -161,7 +162,7 @@ def edit_step(routine_id, step_id):
     if request.method == "GET":
         return _step_page(routine, step, asdict(step), {})
     changed, problems = rules.read_step(request.form, step_id)
-    if problems:
+    if problems or changed is None:
         return _step_page(routine, step, request.form, problems, status=422)
     return _saved(
         routine,

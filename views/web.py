@@ -3,8 +3,9 @@
 from datetime import timedelta
 from urllib.parse import quote
 
-from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, g, make_response, redirect, render_template, url_for
 from flask_login import current_user
+from htmx_flask import request  # flask's request, typed with its .htmx details
 
 from model.catalog import AREAS
 from model.catalog import own as own_catalog

@@ -3,6 +3,7 @@
 import re
 import tomllib
 from pathlib import Path
+from typing import NoReturn
 
 from model.catalog.index import Catalog
 from model.catalog.types import (
@@ -49,7 +50,7 @@ class _Reader:
         # A file-level reader's place ends with ':' ("toy.toml:"), an entry's does not.
         return f"{self.where} {name}" if self.where.endswith(":") else f"{self.where}.{name}"
 
-    def fail(self, name, message):
+    def fail(self, name, message) -> NoReturn:
         raise CatalogError(f"{self.path(name)}: {message}")
 
     def text(self, name, default=None):

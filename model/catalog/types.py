@@ -68,6 +68,9 @@ class Source:
 class _Cited:
     """A fact naming one source (`source`) and possibly more (`more_sources`)."""
 
+    source: str  # the dataclasses that inherit this declare both fields
+    more_sources: tuple[str, ...]
+
     @property
     def sources(self) -> tuple[str, ...]:
         """Every source key the fact cites, the main one first ('' for a user's own entries)."""

@@ -30,8 +30,10 @@ CUE_LABELS = {
     "auto_advance": "Move to the next step when the time is up",
 }
 
-# argon2id with the RFC 9106 "low memory" profile (t=3, m=64 MiB, p=4): above OWASP's floor.
-hasher = PasswordHasher()
+# argon2id with the RFC 9106 "low memory" profile (t=3, m=64 MiB, p=4): above OWASP's floor. This is the
+# app's PASSWORD_HASHER unless its config names another (the tests' is cheap); `use_hasher` applies it.
+PRODUCTION_HASHER = PasswordHasher()
+hasher = PRODUCTION_HASHER
 REMINDER_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")  # ASCII digits only
 
 
@@ -91,8 +93,21 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-# A hash to verify against when the email is unknown, so both failures take equally long.
-_DUMMY_HASH = hasher.hash("not a real password, only for timing")
+# A hash to verify against when the email is unknown, so both failures take equally long (made by the
+# hasher in use, so it costs what a real one does).
+_dummy_hash: dict[PasswordHasher, str] = {}
+
+
+def use_hasher(new: PasswordHasher) -> None:
+    """Hash and check passwords with `new` from now on, in this process (the app's PASSWORD_HASHER)."""
+    global hasher
+    hasher = new
+
+
+def _dummy() -> str:
+    if hasher not in _dummy_hash:
+        _dummy_hash[hasher] = hasher.hash("not a real password, only for timing")
+    return _dummy_hash[hasher]
 
 
 def register(db, email, password, time_zone, now):
@@ -113,7 +128,7 @@ def authenticate(db, email, password):
     """The user whose email and password match, or None (one answer for both failures)."""
     user = store.user_by_email(db, normalise_email(email))
     if user is None:
-        password_matches(_DUMMY_HASH, password)
+        password_matches(_dummy(), password)
         return None
     if not password_matches(user.password_hash, password):
         return None

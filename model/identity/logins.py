@@ -93,8 +93,6 @@ def sign_out(db, user, wanted_id, now, max_age, address) -> bool:
             hmac.compare_digest(device_id(row.token).encode(), str(wanted_id).encode())
             and row.token != user.login_token
         ) and store.revoke_login(db, user.id, row.token):
-            security_log.record(
-                db, "device_signed_out", user.id, address, now, browser=browser_label(row.user_agent)
-            )
+            security_log.record(db, "device_signed_out", user.id, address, now, browser=browser_label(row.user_agent))
             return True
     return False

@@ -75,6 +75,7 @@ def message(sender, to, subject, body) -> EmailMessage:
 def send(server: Server, mail: EmailMessage):
     """Send now; raise on any failure."""
     context = ssl.create_default_context()
+    smtp: smtplib.SMTP
     if server.scheme == "smtps":
         smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS, context=context)
     else:

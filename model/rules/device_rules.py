@@ -107,7 +107,7 @@ def week_preview(planned, device_days, gap: int, first: date, last: date, week_s
     """
     routine_days = {p.routine_id: list(p.routine_days) for p in planned}
     device_days = sorted(device_days)
-    already = {}
+    already: dict = {}
     for d, label in done:
         already.setdefault(d, []).append(f"{label} (done)")
     out, day = [], first
@@ -134,7 +134,7 @@ def history_problem(catalog, sessions) -> str | None:
 
     Spacing is the device's own (a needle length that asks for more was already kept by the app
     that wrote the file)."""
-    days = {}
+    days: dict = {}
     for row in sessions:
         if row.get("status") == "done" and row.get("device_id") in catalog.devices:
             days.setdefault(row["device_id"], []).append(date.fromisoformat(row["day"]))

@@ -100,7 +100,8 @@ class Ledger:
     """Week totals of one plan and history, each computed once (streak and strength share them)."""
 
     def __init__(self, plan, history, week_start: int = 0):
-        self.plan, self.history, self.week_start, self.memo = plan, history, week_start, {}
+        self.plan, self.history, self.week_start = plan, history, week_start
+        self.memo: dict = {}
 
     def week(self, first: date, today: date) -> "Week":
         key = ("week", first, today)

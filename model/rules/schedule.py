@@ -178,6 +178,7 @@ def phase_at(plan: Plan, version: Version, history: History, day: date) -> Phase
     """Which phase of `version` holds `day`, with its first day and (if known) its end."""
     start = plan.start_day
     for index, rule in enumerate(version.phases):
+        end: date | None
         if rule.length_weeks:
             # A month past `day` is enough for the week and month segments around it.
             end = _extend(plan, start, 7 * rule.length_weeks, day + timedelta(days=32))

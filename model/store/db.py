@@ -59,7 +59,8 @@ class WriteGate:
     """
 
     def __init__(self, path):
-        self.path, self.fd = f"{path}.write-lock", None
+        self.path = f"{path}.write-lock"
+        self.fd: int | None = None
 
     def __enter__(self):
         if self.fd is None:
@@ -67,7 +68,8 @@ class WriteGate:
         fcntl.flock(self.fd, fcntl.LOCK_EX)
 
     def __exit__(self, *exc):
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
 
     def close(self):
         if self.fd is not None:

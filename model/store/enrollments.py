@@ -62,7 +62,7 @@ def _day(text):
 
 
 def _pauses(db, enrollment_ids):
-    by_enrollment = {enrollment_id: [] for enrollment_id in enrollment_ids}
+    by_enrollment: dict[int, list] = {enrollment_id: [] for enrollment_id in enrollment_ids}
     if enrollment_ids:
         marks = ",".join("?" * len(enrollment_ids))
         for row in db.execute(

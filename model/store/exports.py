@@ -63,7 +63,7 @@ ORDER = {
 def rows_of_user(db, user_id) -> dict:
     """{"settings": {...}, table: [row dicts]} for every table holding the user's data."""
     settings = db.execute(f"SELECT {', '.join(SETTINGS)} FROM users WHERE id = ?", [user_id]).fetchone()
-    data = {"settings": dict(zip(SETTINGS, settings, strict=True))}
+    data: dict[str, object] = {"settings": dict(zip(SETTINGS, settings, strict=True))}
     for table, columns in TABLES.items():
         cursor = db.execute(
             f"SELECT {', '.join(columns)} FROM {table} WHERE user_id = ? ORDER BY {ORDER[table]}", [user_id]

@@ -40,7 +40,7 @@ def add_security_event(db, user_id, event, address, now, detail, keep_since) -> 
 def security_events_of(db, user_id, limit=20) -> list:
     """The user's latest events, newest first."""
     return [
-        SecurityEvent(*row[:5], json.loads(row[5]))
+        SecurityEvent(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
         for row in db.execute(
             "SELECT id, user_id, event, address, created_at, detail FROM security_log WHERE user_id = ? "
             "ORDER BY created_at DESC, id DESC LIMIT ?",
