@@ -8,15 +8,8 @@ exclusions and tool limit.
 from datetime import date, timedelta
 
 from model import store
+from model.refusals import Refused
 from model.rules import device_rules, schedule
-
-
-class TickRefused(Exception):
-    """A tick that would break a rule; the message says which, in plain words."""
-
-    def __init__(self, message, status=409):
-        super().__init__(message)
-        self.status = status
 
 
 def gap_for(device, options) -> int:
@@ -86,6 +79,6 @@ def guard(catalog, user_id, card, day: date, names: dict):
         uses = uses_around(db, catalog, user_id, day, reach, names)
         refused = refusal_for(db, catalog, user_id, card, day, uses)
         if refused:
-            raise TickRefused(refused.message)
+            raise Refused(refused.message)
 
     return check

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from model import device_day, store
 from model.catalog import Step
-from model.today import TickRefused, build_day, version_of
+from model.refusals import NotFound, Refused
+from model.today import build_day, version_of
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,13 @@ class Player:
 def start(db, catalog, user, day, today, routine_id, now) -> int:
     """Start (or resume) today's guided session of one of the user's routines."""
     if day != today:
-        raise TickRefused("Guided sessions run on today's page; use the checklist to log other days.")
+        raise Refused("Guided sessions run on today's page; use the checklist to log other days.")
     view = build_day(db, catalog, user, day, today)
     card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
     if card is None:
-        raise TickRefused("That routine is not in your programs today.", 404)
+        raise NotFound("That routine is not in your programs today.")
     if not card.tickable:
-        raise TickRefused(card.refusal.message if card.refusal else f"Not today: {card.verdict.reason}.")
+        raise Refused(card.refusal.message if card.refusal else f"Not today: {card.verdict.reason}.")
     return store.start_guided(
         db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now, version_of(card)
     )
@@ -99,7 +100,7 @@ def _guard(db, catalog, user, player):
     if card is None:
         return None
     if card.refusal and not card.started:
-        raise TickRefused(card.refusal.message)
+        raise Refused(card.refusal.message)
     return device_day.guard(catalog, user.id, card, day, view.names)
 
 
@@ -109,13 +110,13 @@ def record(db, catalog, user, player: Player, step_id, outcome, now, client_id=N
     A repeat for a step already done or skipped changes nothing; any other step is out of order.
     """
     if player.finished:
-        raise TickRefused("This session is finished.")
+        raise Refused("This session is finished.")
     if step_id not in player.session.step_ids:
-        raise TickRefused("That step is not part of this session.", 404)
+        raise NotFound("That step is not part of this session.")
     if step_id != player.session.current_step:
         if step_id in player.session.done or step_id in player.session.skipped:
             return  # a retried request: already counted once
-        raise TickRefused("Out of order: that is not the current step.")
+        raise Refused("Out of order: that is not the current step.")
     next_step = _next_pending(player, step_id)
     # A first done step, or a last skip that finishes a session: either would make it a session done.
     guard = _guard(db, catalog, user, player) if outcome == "done" or next_step is None else None
@@ -127,7 +128,7 @@ def record(db, catalog, user, player: Player, step_id, outcome, now, client_id=N
 def back(db, player: Player, now, client_id=None):
     """Return to the step before the current one (a replayed request moves back only once)."""
     if player.finished:
-        raise TickRefused("This session is finished.")
+        raise Refused("This session is finished.")
     if player.index > 0:
         store.move_guided(db, player.session, player.session.step_ids[player.index - 1], now, client_id)
 

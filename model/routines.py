@@ -1,6 +1,6 @@
 """A user's own routines: copy a catalog routine or start from scratch, edit steps, see what differs.
 
-Edits are pure functions on a list of step dicts that return a new list or raise RoutineProblem;
+Edits are pure functions on a list of step dicts that return a new list or raise Refused;
 `save` stores the result (a version some session ran is kept: see store.save_routine).
 """
 
@@ -9,24 +9,13 @@ from dataclasses import asdict
 
 from model import store
 from model.catalog import AREAS, MAX_REPS, MAX_STEP_SECONDS, OWN_PREFIX, SIDES, Device, Routine, Step
+from model.refusals import INVALID, Refused
 from model.rules.forms import whole_number
 
 MAX_STEPS = 60
 NAME_MAX = 80
 INSTRUCTION_MAX = 600
 MAX_GLIDE_SECONDS = 600
-
-
-class RoutineProblem(ValueError):
-    """An edit that would break a rule; `field` names the form field, the message says why."""
-
-    def __init__(self, message, field="steps", status=422):
-        super().__init__(message)
-        self.field, self.status = field, status
-
-    @property
-    def problems(self) -> dict:
-        return {self.field: str(self)}
 
 
 def new_id(prefix=OWN_PREFIX) -> str:
@@ -98,7 +87,7 @@ def move(steps, step_id, direction) -> list:
     index = _index(steps, step_id)
     target = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= target < len(steps):
-        raise RoutineProblem("That step cannot move further that way.")
+        raise Refused("That step cannot move further that way.", "steps", kind=INVALID)
     moved = list(steps)
     moved[index], moved[target] = moved[target], moved[index]
     return moved
@@ -107,7 +96,7 @@ def move(steps, step_id, direction) -> list:
 def remove(steps, step_id) -> list:
     index = _index(steps, step_id)
     if len(steps) == 1:
-        raise RoutineProblem("A routine needs at least one step: add another before removing this one.")
+        raise Refused("A routine needs at least one step: add another before removing this one.", "steps", kind=INVALID)
     return steps[:index] + steps[index + 1 :]
 
 
@@ -118,14 +107,14 @@ def read_position(form, count) -> int | None:
         return None
     position = whole_number(raw)
     if position is None or not 1 <= position <= count:
-        raise RoutineProblem("Choose a position from the list.", "position")
+        raise Refused("Choose a position from the list.", "position", kind=INVALID)
     return position
 
 
 def add(steps, step, position=None) -> list:
     """Insert a step at `position` (1-based; None: at the end)."""
     if len(steps) >= MAX_STEPS:
-        raise RoutineProblem(f"A routine has at most {MAX_STEPS} steps.")
+        raise Refused(f"A routine has at most {MAX_STEPS} steps.", "steps", kind=INVALID)
     if any(s["id"] == step["id"] for s in steps):
         step = dict(step, id=new_id("s-"))
     index = len(steps) if position is None else position - 1
@@ -154,11 +143,11 @@ def retime_glides(steps, form) -> list:
     problems: dict[str, str] = {}
     glide = _whole(form, "glide_seconds", 1, MAX_GLIDE_SECONDS, problems, "the seconds per glide")
     if problems:
-        raise RoutineProblem(problems["glide_seconds"], "glide_seconds")
+        raise Refused(problems["glide_seconds"], "glide_seconds", kind=INVALID)
     if not any(step["cue_seconds"] for step in steps):
-        raise RoutineProblem("This routine has no timed glides to change.", "glide_seconds")
+        raise Refused("This routine has no timed glides to change.", "glide_seconds", kind=INVALID)
     if any(step["cue_seconds"] and step["reps"] * glide > MAX_STEP_SECONDS for step in steps):
-        raise RoutineProblem(f"That makes a step longer than an hour ({MAX_STEP_SECONDS} s).", "glide_seconds")
+        raise Refused(f"That makes a step longer than an hour ({MAX_STEP_SECONDS} s).", "glide_seconds", kind=INVALID)
     return [
         dict(step, cue_seconds=glide, seconds=step["reps"] * glide) if step["cue_seconds"] else step for step in steps
     ]
@@ -219,9 +208,9 @@ def create(db, catalog, user_id, form, now) -> tuple[str | None, dict]:
 def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
     """Store new steps for an own routine; return the version."""
     if not steps:
-        raise RoutineProblem("A routine needs at least one step.")
+        raise Refused("A routine needs at least one step.", "steps", kind=INVALID)
     if len(steps) > MAX_STEPS:
-        raise RoutineProblem(f"A routine has at most {MAX_STEPS} steps.")
+        raise Refused(f"A routine has at most {MAX_STEPS} steps.", "steps", kind=INVALID)
     device_name = device.name if device.owner else ""
     version = store.save_routine(
         db,
@@ -231,10 +220,10 @@ def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
         expected_steps=steps_of(routine),
     )
     if version is None:
-        raise RoutineProblem(
+        raise Refused(
             "This routine was changed in another window meanwhile, so nothing was saved. "
             "Here it is as it is now: make your change again.",
-            status=409,
+            "steps",
         )
     return version
 

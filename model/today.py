@@ -4,8 +4,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from model import device_day, routines, store
-from model.device_day import TickRefused, gap_for
+from model.device_day import gap_for
 from model.enrolled import SKIP_REASON, history_start, plans_for, user_steps
+from model.refusals import INVALID, NotFound, Refused
 from model.rules import schedule, screening
 
 BACKFILL_DAYS = 7
@@ -204,18 +205,18 @@ def _settle_conflicts(catalog, cards, day):
 def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: bool, now, client_id=None):
     """Set a step's state on a day after checking every rule; return the refreshed Day and card."""
     if day > today:
-        raise TickRefused("Future days can be viewed but not ticked.")
+        raise Refused("Future days can be viewed but not ticked.")
     if day < today - timedelta(days=BACKFILL_DAYS):
-        raise TickRefused(f"Only the last {BACKFILL_DAYS} days can be changed.", 422)
+        raise Refused(f"Only the last {BACKFILL_DAYS} days can be changed.", kind=INVALID)
     before = build_day(db, catalog, user, day, today, lookahead=False)
     card = next((c for c in before.due + before.other if c.routine.id == routine_id), None)
     if card is None:
-        raise TickRefused("That routine is not in your programs on this day.", 404)
+        raise NotFound("That routine is not in your programs on this day.")
     step = next((s for s in card.steps if s.id == step_id), None)
     if step is None:
-        raise TickRefused("That step is not part of this routine.", 404)
+        raise NotFound("That step is not part of this routine.")
     if done and not card.tickable:
-        raise TickRefused(_not_on_this_day(card))
+        raise Refused(_not_on_this_day(card))
     guard = device_day.guard(catalog, user.id, card, day, before.names) if done else None
     state = store.set_tick(
         db,
@@ -245,23 +246,23 @@ def _not_on_this_day(card) -> str:
 def skip(db, catalog, user, day: date, today: date, routine_id, undo=False):
     """Skip a due routine for a day (or undo that): a one-day pause that is never a miss."""
     if not today - timedelta(days=BACKFILL_DAYS) <= day <= today:
-        raise TickRefused("Only today and the last 7 days can be skipped.", 422)
+        raise Refused("Only today and the last 7 days can be skipped.", kind=INVALID)
     view = build_day(db, catalog, user, day, today)
     card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
     if card is None:
-        raise TickRefused("That routine is not in your programs on this day.", 404)
+        raise NotFound("That routine is not in your programs on this day.")
     if undo:
         pause = next(
             (p for p in card.enrollment.pauses if p.first_day == p.last_day == day and p.reason == SKIP_REASON), None
         )
         if pause is None:
-            raise TickRefused("This day was not skipped.")
+            raise Refused("This day was not skipped.")
         store.end_pause(db, user.id, pause.id, day - timedelta(days=1))
         return
     if card.verdict.state not in ("due",) or card.started:
-        raise TickRefused("Only a session due and not started can be skipped.")
+        raise Refused("Only a session due and not started can be skipped.")
     if store.add_pause(db, user.id, card.enrollment.id, day, day, SKIP_REASON) is None:
-        raise TickRefused("This day is already paused.")
+        raise Refused("This day is already paused.")
 
 
 def check_gate(db, catalog, user, device_id, gate_id, today):

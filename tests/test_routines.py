@@ -13,6 +13,7 @@ from model import routines as rules
 from model import store
 from model.catalog import Step
 from model.catalog import own as own_catalog
+from model.refusals import CONFLICT, Refused
 from model.rules import schedule
 from tests.conftest import Auth, text_of
 from tests.test_pwa import feed_url
@@ -96,14 +97,14 @@ def test_moves_keep_every_step_and_refuse_past_the_ends():
     assert [s["id"] for s in rules.move(steps, "s1", "up")] == ["s1", "s0", "s2"]
     assert [s["id"] for s in rules.move(steps, "s1", "down")] == ["s0", "s2", "s1"]
     for step_id, direction in [("s0", "up"), ("s2", "down"), ("s1", "sideways")]:
-        with pytest.raises(rules.RoutineProblem):
+        with pytest.raises(Refused):
             rules.move(steps, step_id, direction)
 
 
 def test_a_routine_keeps_one_to_sixty_steps():
-    with pytest.raises(rules.RoutineProblem, match="at least one step"):
+    with pytest.raises(Refused, match="at least one step"):
         rules.remove(_steps(1), "s0")
-    with pytest.raises(rules.RoutineProblem, match="at most 60"):
+    with pytest.raises(Refused, match="at most 60"):
         rules.add(_steps(60), _steps(1)[0] | {"id": "new"})
     assert len(rules.add(_steps(59), _steps(1)[0])) == 60
     assert len({s["id"] for s in rules.add(_steps(2), _steps(1)[0])}) == 3  # a clashing id gets a new one
@@ -508,7 +509,7 @@ def test_any_edits_keep_one_to_sixty_steps_with_distinct_ids(edits):
                 steps = rules.remove(steps, step_id)
             else:
                 steps = rules.add(steps, dict(steps[0]))
-        except rules.RoutineProblem:
+        except Refused:
             pass
         assert 1 <= len(steps) <= rules.MAX_STEPS and len({s["id"] for s in steps}) == len(steps)
 
@@ -532,9 +533,9 @@ def test_an_edit_from_a_stale_page_never_undoes_a_newer_one(mine, client, app, d
     stale = own_catalog.with_own(db, app.extensions["catalog"], user).routines[mine.rsplit("/", 1)[1]]
     client.post(f"{mine}/steps/neck-left/remove")  # another window
     device = app.extensions["catalog"].devices["microcurrent"]
-    with pytest.raises(rules.RoutineProblem, match="changed in another window") as refused:
+    with pytest.raises(Refused, match="changed in another window") as refused:
         rules.save(db, 1, stale, device, rules.move(rules.steps_of(stale), "cleanse", "down"), clock())
-    assert refused.value.status == 409
+    assert refused.value.kind == CONFLICT  # a 409: the page shows the routine as it is now
     assert "neck-left" not in [s["id"] for s in steps_of(db, mine)] and steps_of(db, mine)[0]["id"] == "cleanse"
     client.post(f"{mine}/name", data={"name": "Renamed"})
     assert "neck-left" not in [s["id"] for s in steps_of(db, mine)]  # renaming leaves the steps alone

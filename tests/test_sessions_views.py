@@ -178,3 +178,14 @@ def test_start_guided_from_the_program_and_enrollment_pages(user, client, app):
         html = client.get(page).get_data(as_text=True)
         assert 'action="/sessions"' in html and 'name="routine" value="microcurrent-standard"' in html
     assert "Start this program" in text_of(client.get("/programs/led-blue-intensive"))
+
+
+def test_the_players_script_gets_its_refusals_as_json(playing, client):
+    as_script = {"Accept": "application/json"}
+    missing = step(client, playing, "no-such-step", headers=as_script)
+    assert missing.status_code == 404 and missing.get_json() == {"error": "That step is not part of this session."}
+    out_of_order = step(client, playing, "jaw-left", headers=as_script)
+    assert out_of_order.status_code == 409
+    assert out_of_order.get_json() == {"error": "Out of order: that is not the current step."}
+    page = step(client, playing, "no-such-step")  # a plain form gets the 404 page
+    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)

@@ -10,6 +10,8 @@ from model import plans as plan_rules
 from model import routines as rules
 from model import store
 from model.catalog import AREAS, SIDES
+from model.refusals import CONFLICT, Refused
+from views.errors import status_of
 from views.web import catalog, duration, get_db, now, see_other, user_today
 
 bp = Blueprint("routines", __name__, url_prefix="/routines")
@@ -57,11 +59,11 @@ def _saved(routine, edit, message, anchor=None):
     try:
         steps = edit(rules.steps_of(routine))
         rules.save(get_db(), current_user.id, routine, catalog().devices[routine.device_id], steps, now())
-    except rules.RoutineProblem as problem:
-        if problem.status == 409:
+    except Refused as problem:
+        if problem.kind == CONFLICT:  # changed meanwhile in another window: show it as it is now
             catalog(fresh=True)
-            return _page(_own_or_404(routine.id), 409, problem.problems)
-        return _page(routine, 422, problem.problems)
+            return _page(_own_or_404(routine.id), status_of(problem), problem.problems)
+        return _page(routine, status_of(problem), problem.problems)
     flash(message(steps) if callable(message) else message)
     if request.htmx:
         catalog(fresh=True)

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, jsonify, render_template, request, ur
 from flask_login import current_user, login_required
 
 from model import guided
-from model.today import TickRefused
+from model.refusals import Refused
 from views.converters import ID
+from views.errors import status_of
 from views.web import catalog, client_id, get_db, now, see_other, user_today
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -24,11 +25,9 @@ def _answer(session_id, refused=None):
     """JSON for the player's script, or back to the player page for a plain form."""
     if request.accept_mimetypes.best == "application/json":
         if refused:
-            return jsonify(error=str(refused)), refused.status
+            return jsonify(error=str(refused)), status_of(refused)
         return jsonify(_player_or_404(session_id).as_json())
     if refused:
-        if refused.status == 404:
-            abort(404, str(refused))
         flash(str(refused))
     return see_other(url_for("sessions.show", session_id=session_id))
 
@@ -44,9 +43,7 @@ def start():
         )
     except ValueError:
         abort(404)
-    except TickRefused as refused:
-        if refused.status == 404:
-            abort(404, str(refused))
+    except Refused as refused:
         flash(str(refused))
         return see_other(url_for("today.show"))
     return see_other(url_for("sessions.show", session_id=session_id))
@@ -72,7 +69,7 @@ def record_step(session_id, step_id):
         guided.record(
             get_db(), catalog(), current_user, _player_or_404(session_id), step_id, outcome, now(), client_id()
         )
-    except TickRefused as refused:
+    except Refused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)
 
@@ -83,7 +80,7 @@ def back(session_id):
     """Go back one step."""
     try:
         guided.back(get_db(), _player_or_404(session_id), now(), client_id())
-    except TickRefused as refused:
+    except Refused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)
 
@@ -94,6 +91,6 @@ def finish(session_id):
     """End the session and show the summary."""
     try:
         guided.finish(get_db(), catalog(), current_user, _player_or_404(session_id), now())
-    except TickRefused as refused:
+    except Refused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)

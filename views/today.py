@@ -6,6 +6,8 @@ from flask import Blueprint, abort, flash, make_response, render_template, reque
 from flask_login import login_required
 
 from model import today as days
+from model.refusals import Refused
+from views.errors import status_of
 from views.web import catalog, client_id, get_db, me, now, see_other, user_today, wants_fragment
 
 bp = Blueprint("today", __name__)
@@ -54,7 +56,7 @@ def tick_step(day, routine_id, step_id):
         view, card, step = days.tick(
             get_db(), catalog(), me(), day, user_today(), routine_id, step_id, state == ["1"], now(), client_id()
         )
-    except days.TickRefused as refused:
+    except Refused as refused:
         return _refused(refused, day, routine_id, step_id, fragment)
     if not fragment:
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
@@ -64,16 +66,14 @@ def tick_step(day, routine_id, step_id):
 
 
 def _refused(refused, day, routine_id, step_id, fragment):
-    if refused.status == 404 or not fragment:
-        if refused.status == 404:
-            abort(404, str(refused))
+    if not fragment:
         flash(str(refused))
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
     view = days.build_day(get_db(), catalog(), me(), day, user_today())
     card = next(c for c in view.due + view.other if c.routine.id == routine_id)
     step = next(s for s in card.steps if s.id == step_id)
     response = make_response(
-        render_template("today/_tick.html", view=view, card=card, step=step, message=str(refused)), refused.status
+        render_template("today/_tick.html", view=view, card=card, step=step, message=str(refused)), status_of(refused)
     )
     response.vary.add("HX-Request")
     return response
@@ -86,11 +86,9 @@ def skip(day, routine_id):
     day = _day_or_404(day)
     try:
         days.skip(get_db(), catalog(), me(), day, user_today(), routine_id, request.form.get("undo") == "1")
-    except days.TickRefused as refused:
-        if refused.status == 404:
-            abort(404, str(refused))
+    except Refused as refused:
         flash(str(refused))
-        return see_other(url_for("today.show_day", day=day.isoformat()), status=refused.status)
+        return see_other(url_for("today.show_day", day=day.isoformat()), status=status_of(refused))
     return see_other(url_for("today.show_day", day=day.isoformat()))
 
 
