@@ -1,4 +1,4 @@
-"""Fixtures: an app on a real SQLite file per test, a test client, a settable clock, an auth helper."""
+"""Fixtures: an app on a real SQLite file per test, a client, a settable clock, an auth helper, a seeded history."""
 
 import html as html_module
 import os
@@ -12,6 +12,7 @@ from hypothesis import settings
 from app import create_app
 from model.store import db as database
 from model.store import migrations
+from tests.support.history import seed
 
 PASSWORD = "correct horse battery"
 # Tests hash passwords with argon2's cheapest settings (a full-cost hash takes about 100 ms per register or
@@ -110,6 +111,12 @@ def user(auth):
     response = auth.register()
     assert response.status_code == 303
     return auth
+
+
+@pytest.fixture
+def seeded(user, client, app, clock):
+    """Daily face workout from Monday 16 November; done Mon to Thu, then nothing until today (Tue 24)."""
+    return seed(client, app, clock)
 
 
 def text_of(response) -> str:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from model.store import db as database
 from tests.conftest import Auth
-from tests.test_progress_views import jpeg_with_gps
+from tests.support.photos import jpeg_with_gps
 
 
 def export(client):

@@ -13,9 +13,9 @@ from model.rules import device_rules
 from model.store import db as database
 from model.store import migrations
 from tests.conftest import Auth, Clock, text_of
-from tests.test_programs_views import start as start_catalog
-from tests.test_routines import customise, plan
-from tests.test_routines import start as start_plan
+from tests.support.programs import start as start_catalog
+from tests.support.routines import customise, plan
+from tests.support.routines import start as start_plan
 
 DAY = "2026-11-24"
 CATALOG_ROUTINE = "microcurrent-standard"

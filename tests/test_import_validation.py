@@ -14,12 +14,12 @@ import pytest
 from PIL import Image
 
 from app import create_app
-from model import store, transfer
+from model import transfer
 from model.store import db as database
 from model.store import migrations
 from tests.conftest import Auth, Clock, text_of
-from tests.test_progress_views import seed
-from tests.test_transfer import USER_TABLES, counts, enrich, exported, import_file
+from tests.support.history import seed
+from tests.support.transfer import USER_TABLES, counts, enrich, exported, import_file
 
 EMPTY = dict.fromkeys(USER_TABLES, 0)
 
@@ -447,13 +447,13 @@ def test_two_imports_racing_into_one_account_give_one_success_and_one_refusal(ri
     first, second = newcomer(app), app.test_client()
     Auth(second).login(email="new@example.com")
     both_checked = threading.Barrier(2, timeout=10)
-    import_rows = store.import_rows
+    images = transfer._images  # read after the early check, before the write transaction
 
     def after_both_checked(*args, **kwargs):
         both_checked.wait()
-        return import_rows(*args, **kwargs)
+        return images(*args, **kwargs)
 
-    monkeypatch.setattr(store, "import_rows", after_both_checked)
+    monkeypatch.setattr(transfer, "_images", after_both_checked)
     answers = []
 
     def run(client):

@@ -8,9 +8,9 @@ import pytest
 
 from model.store import db as database
 from tests.conftest import Auth, text_of
-from tests.test_programs_views import start
-from tests.test_progress_views import jpeg_with_gps, upload
-from tests.test_transfer import import_file
+from tests.support.photos import jpeg_with_gps, upload
+from tests.support.programs import start
+from tests.support.transfer import import_file
 
 
 def signed_in(app, email="ana@example.com"):

@@ -9,25 +9,9 @@ import pytest
 
 from model import store
 from tests.conftest import Auth, text_of
+from tests.support.programs import TODAY, answers, rows, start
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "catalog"
-TODAY = date(2026, 11, 24)  # the test clock's day (noon UTC, Europe/Paris)
-
-
-def answers(app, device_id, yes=(), **extra):
-    device = app.extensions["catalog"].devices[device_id]
-    form = {f"q_{q.id}": "yes" if q.id in yes else "no" for q in device.questions}
-    form.setdefault("start_day", TODAY.isoformat())
-    form.update(extra)
-    return form
-
-
-def start(client, app, program_id="microcurrent-60-days", device_id="microcurrent", yes=(), **extra):
-    return client.post(f"/programs/{program_id}/start", data=answers(app, device_id, yes, **extra))
-
-
-def rows(db, table):
-    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 def enrollment_id(response):

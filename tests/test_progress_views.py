@@ -2,7 +2,6 @@
 
 import errno
 import io
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,32 +9,8 @@ from PIL import Image, PngImagePlugin
 
 from model import store
 from tests.conftest import Auth, text_of
-from tests.test_programs_views import start
-
-ROUTINE = "face-workout-5min"
-STEPS = ["cheek-lifter", "happy-cheeks", "brow-lift", "jaw-release", "chin-lift"]
-
-
-def do_session(client, day):
-    for step in STEPS:
-        assert client.post(f"/days/{day}/routines/{ROUTINE}/steps/{step}", data={"done": ["0", "1"]}).status_code == 303
-
-
-def seed(client, app, clock):
-    """Daily face workout from Monday 16 November; done Mon to Thu, then nothing until today (Tue 24)."""
-    clock.set(2026, 11, 16, 12, 0)
-    start(client, app, "face-workout-daily", "face_workout", start_day="2026-11-16")
-    for offset in range(4):
-        clock.set(2026, 11, 16 + offset, 20, 0)
-        do_session(client, (date(2026, 11, 16) + timedelta(days=offset)).isoformat())
-    clock.set(2026, 11, 24, 12, 0)
-    return client
-
-
-@pytest.fixture
-def seeded(user, client, app, clock):
-    """Daily face workout from Monday 16 November; done Mon to Thu, then nothing until today (Tue 24)."""
-    return seed(client, app, clock)
+from tests.support.photos import jpeg_with_gps, upload
+from tests.support.programs import start
 
 
 def test_fresh_user_sees_an_empty_review(user, client):
@@ -118,24 +93,6 @@ def test_bad_checkins_are_refused(seeded, db, data, message):
     response = seeded.post("/progress/weeks/2026-11-23/checkin", data=data)
     assert response.status_code == 422 and message in text_of(response)
     assert db.execute("SELECT count(*) FROM checkins").fetchone()[0] == 0
-
-
-def jpeg_with_gps(size=(800, 600)):
-    image = Image.new("RGB", size, (200, 120, 150))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif.get_ifd(0x8825)[2] = (48.0, 51.0, 24.0)  # GPSLatitude
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def upload(client, data, angle="front", week="2026-11-23"):
-    return client.post(
-        f"/progress/weeks/{week}/photos",
-        data={"angle": angle, "photo": (io.BytesIO(data), "p.jpg")},
-        content_type="multipart/form-data",
-    )
 
 
 def test_photo_is_reencoded_without_location_and_served_to_its_owner_only(seeded, app, db):

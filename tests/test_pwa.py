@@ -9,7 +9,8 @@ from PIL import Image
 
 from model import store
 from tests.conftest import Auth, text_of
-from tests.test_programs_views import start
+from tests.support.feeds import feed_url
+from tests.support.programs import start
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -77,12 +78,6 @@ def test_logout_tells_the_phone_to_forget(user, client):
     assert response.headers["Clear-Site-Data"] == '"cache"'
     assert "data-forget-offline" in client.get("/login").get_data(as_text=True)
     assert "data-forget-offline" not in client.get("/login").get_data(as_text=True)
-
-
-def feed_url(client):
-    client.post("/account/calendar")
-    page = client.get("/account").get_data(as_text=True)
-    return re.search(r'id="calendar-url" type="text" value="http://localhost(/calendar/[^"]+\.ics)"', page).group(1)
 
 
 def test_calendar_feed_lists_due_sessions_with_an_alarm(user, client, app):

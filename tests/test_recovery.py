@@ -1,7 +1,6 @@
 """Forgot password: reset links by email through a real SMTP server, and recovery codes without one."""
 
 import hashlib
-import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -10,14 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.identity import mail
-from tests.conftest import PASSWORD, Auth, text_of
+from tests.conftest import Auth, text_of
 from tests.smtp import smtp_server  # noqa: F401 (the fixture)
+from tests.support.identity import NEW_PASSWORD, make_codes, read_link, use_code
 
 # The Account page with its security sections (until views/account.py passes `security=`; then "/account").
 ACCOUNT = "/account"
-NEW_PASSWORD = "a fresh spring passphrase"
 SENDER = "FaceReps <no-reply@facereps.test>"
-LINK = re.compile(r"(https?://\S+/password/reset/(\S+))")
 
 
 @pytest.fixture
@@ -27,13 +25,6 @@ def mail_app(make_app, smtp_server):  # noqa: F811
 
 def ask_for_link(client, email="ana@example.com"):
     return client.post("/password/forgot", data={"email": email})
-
-
-def read_link(smtp_server):  # noqa: F811
-    """The next mail's reset link: (recipients, mail, full link, path, token)."""
-    recipients, message = smtp_server.next()
-    link, token = LINK.search(message.get_content()).groups()
-    return recipients, message, link, link.split("localhost", 1)[-1], token
 
 
 def test_login_page_offers_forgot_password(client):
@@ -174,15 +165,6 @@ def test_a_remote_server_without_starttls_gets_no_reset_link(smtp_server, monkey
 
 
 # --- recovery codes (no SMTP configured) ------------------------------------------------------
-
-
-def make_codes(client, password=PASSWORD):
-    page = client.post("/account/recovery-codes", data={"codes_password": password})
-    return page, re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", page.get_data(as_text=True))
-
-
-def use_code(client, code, email="ana@example.com", password=NEW_PASSWORD):
-    return client.post("/password/recover", data={"email": email, "code": code, "password": password})
 
 
 def test_without_smtp_forgot_password_offers_recovery_codes(user, client):

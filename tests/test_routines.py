@@ -2,7 +2,6 @@
 
 import json
 import re
-from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -16,27 +15,11 @@ from model.catalog import own as own_catalog
 from model.refusals import CONFLICT, Refused
 from model.rules import schedule
 from tests.conftest import Auth, text_of
-from tests.test_pwa import feed_url
+from tests.support.feeds import feed_url
+from tests.support.programs import TODAY
+from tests.support.routines import customise, plan, start
 
-TODAY = date(2026, 11, 24)
 NECK = {"neck-left", "neck-right"}
-
-
-def customise(client, routine_id="microcurrent-standard"):
-    response = client.post("/routines/copy", data={"routine_id": routine_id})
-    assert response.status_code == 303
-    return response.headers["Location"]
-
-
-def plan(client, routine_url, **form):
-    data = {"name": "My lift", "p1_kind": "per_week", "p1_per_week": "7", "p1_length": "ongoing", "p2_kind": "none"}
-    return client.post(f"{routine_url}/plan", data=data | form)
-
-
-def start(client, app, location, device_id="microcurrent", **extra):
-    device = app.extensions["catalog"].devices[device_id]
-    form = {f"q_{q.id}": "no" for q in device.questions} | {"start_day": TODAY.isoformat()} | extra
-    return client.post(location, data=form)
 
 
 def steps_of(db, routine_url, version=None):

@@ -8,7 +8,7 @@ import pytest
 
 from model import store
 from tests.conftest import text_of
-from tests.test_programs_views import answers, rows, start
+from tests.support.programs import answers, rows, start
 
 START = "/programs/microcurrent-60-days/start"
 

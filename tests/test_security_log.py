@@ -12,8 +12,7 @@ from model import store
 from model.identity import security_log
 from tests.conftest import PASSWORD, Auth, text_of
 from tests.smtp import smtp_server  # noqa: F401 (the fixture)
-from tests.test_passkeys import Authenticator, add_passkey, sign_in
-from tests.test_recovery import NEW_PASSWORD, make_codes, read_link, use_code
+from tests.support.identity import NEW_PASSWORD, Authenticator, add_passkey, make_codes, read_link, sign_in, use_code
 
 ACCOUNT = "/account"
 CHROME_ANDROID = (

@@ -6,7 +6,7 @@ import pytest
 
 from model import store
 from tests.conftest import Auth, text_of
-from tests.test_programs_views import start as enroll
+from tests.support.programs import start as enroll
 
 DAY = "2026-11-24"
 ROUTINE = "microcurrent-standard"

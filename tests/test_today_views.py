@@ -7,7 +7,7 @@ import pytest
 
 from model import store
 from tests.conftest import Auth, text_of
-from tests.test_programs_views import start
+from tests.support.programs import start
 
 DAY = "2026-11-24"
 ROUTINE = "microcurrent-standard"

@@ -7,75 +7,13 @@ import json
 import pytest
 
 from tests.conftest import Auth, text_of
-from tests.test_progress_views import jpeg_with_gps, seeded, upload  # noqa: F401 (a fixture)
-
-USER_TABLES = [
-    "enrollments",
-    "enrollment_versions",
-    "pauses",
-    "screenings",
-    "sessions",
-    "ticks",
-    "gate_checks",
-    "checkins",
-    "photos",
-    "routines",
-    "routine_versions",
-    "plans",
-    "tool_changes",
-]
-
-
-def exported(client):
-    response = client.get("/account/export.json")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    return json.loads(response.get_data())
-
-
-def import_file(client, raw):
-    return client.post(
-        "/account/import", data={"file": (io.BytesIO(raw), "facereps-export.json")}, content_type="multipart/form-data"
-    )
-
-
-def counts(db, user_id):
-    return {t: db.execute(f"SELECT count(*) FROM {t} WHERE user_id = ?", [user_id]).fetchone()[0] for t in USER_TABLES}
+from tests.support.transfer import USER_TABLES, counts, enrich, exported, import_file
 
 
 @pytest.fixture
-def rich(seeded, db):  # noqa: F811
+def rich(seeded, db):
     """The seeded history plus a pause, a guided session, a check-in and a photo."""
     return enrich(seeded)
-
-
-def enrich(seeded):  # noqa: F811 (a client, named like the fixture it is given)
-    """Add to a seeded history a pause, a guided session, a check-in, a photo, an own routine and plan."""
-    seeded.post("/enrollments/1/pause", data={"first_day": "2026-12-01", "last_day": "2026-12-03", "reason": "trip"})
-    seeded.post(
-        "/progress/weeks/2026-11-16/checkin", data={"firmness": "2", "fine_lines": "3", "glow": "4", "note": "é ✓"}
-    )
-    upload(seeded, jpeg_with_gps())
-    seeded.post("/sessions", data={"day": "2026-11-24", "routine": "face-workout-5min"})
-    seeded.post("/sessions/5/steps/cheek-lifter", data={"outcome": "done"})
-    # An own routine (edited after a session ran it: two versions) followed through an own plan.
-    routine = seeded.post("/routines/copy", data={"routine_id": "face-workout-5min"}).headers["Location"]
-    seeded.post(f"{routine}/steps/happy-cheeks/remove")
-    start = seeded.post(
-        f"{routine}/plan", data={"name": "Mine", "p1_kind": "per_week", "p1_per_week": "7", "p1_length": "ongoing"}
-    ).headers["Location"]
-    seeded.post(
-        start,
-        data={
-            "q_recent_procedure": "no",
-            "q_jaw_pain": "no",
-            "q_palsy": "no",
-            "start_day": "2026-11-24",
-            "existing": "both",
-        },
-    )
-    seeded.post(f"/days/2026-11-24/routines/{routine.rsplit('/', 1)[1]}/steps/cheek-lifter", data={"done": "1"})
-    seeded.post(f"{routine}/steps/brow-lift/remove")
-    return seeded
 
 
 def test_export_holds_every_kind_of_row(rich, db):
@@ -165,7 +103,7 @@ def test_exports_need_login(client):
     assert client.get("/account/export.csv").status_code == 303
 
 
-def test_an_export_from_before_own_routines_still_imports(seeded, app, db):  # noqa: F811
+def test_an_export_from_before_own_routines_still_imports(seeded, app, db):
     data = exported(seeded)
     data["version"] = 1
     for table in ("routines", "routine_versions", "plans"):
@@ -191,7 +129,7 @@ def test_an_export_from_before_own_routines_still_imports(seeded, app, db):  # n
         ),
     ],
 )
-def test_an_import_that_breaks_a_devices_rules_imports_nothing(seeded, app, db, second, message):  # noqa: F811
+def test_an_import_that_breaks_a_devices_rules_imports_nothing(seeded, app, db, second, message):
     """Issue 13.1: an imported history keeps the device rules the app keeps."""
     data = exported(seeded)
     session = {

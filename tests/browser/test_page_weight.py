@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import register
-from tests.browser.test_today_journey import start_microcurrent
+from tests.support.browser import start_microcurrent
 
 pytestmark = pytest.mark.browser
 FIGURES = {}

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, register
-from tests.browser.test_today_journey import start_microcurrent
+from tests.support.browser import controlled, kept_pages, start_microcurrent
 
 pytestmark = pytest.mark.browser
 
@@ -16,21 +16,6 @@ def ticks_in(db_path, email):
         return conn.execute(
             "SELECT t.step_id FROM ticks t JOIN users u ON u.id = t.user_id WHERE u.email = ?", [email]
         ).fetchall()
-
-
-def controlled(page):
-    """Wait for the service worker, then reload so it controls (and caches) the page."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    expect(page.locator("body")).to_be_visible()
-    assert page.evaluate("navigator.serviceWorker.controller !== null")
-
-
-def kept_pages(page):
-    """The pages this phone keeps for offline use, as paths (whichever login's cache they are in)."""
-    return page.evaluate("""caches.keys().then(keys => Promise.all(keys.filter(key => key.startsWith('facereps-pages'))
-        .map(key => caches.open(key).then(cache => cache.keys()))))
-        .then(lists => lists.flat().map(request => new URL(request.url).pathname))""")
 
 
 def test_chromium_finds_the_app_installable(playwright, server, tmp_path):

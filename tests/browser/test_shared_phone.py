@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, register
-from tests.browser.test_pwa_journey import controlled, kept_pages
-from tests.browser.test_today_journey import start_microcurrent
+from tests.support.browser import controlled, kept_pages, start_microcurrent
 
 pytestmark = pytest.mark.browser
 

@@ -3,15 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, start_program
+from tests.browser.conftest import assert_accessible
+from tests.support.browser import start_microcurrent
 
 pytestmark = pytest.mark.browser
-
-
-def start_microcurrent(page):
-    start_program(page, "microcurrent-60-days")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
-    page.wait_for_url("**/today")
 
 
 def test_tick_three_reload_then_finish_the_routine(signed_in):
