@@ -65,20 +65,15 @@ def refusal_for(db, catalog, user_id, card, day: date, uses):
     )
 
 
-def guard(catalog, user_id, card, day: date, names: dict):
-    """A check run inside the write transaction: refuse the first step of a session a rule forbids.
+def check(db, catalog, user_id, card, day: date, names: dict) -> None:
+    """Refuse (Refused) the first step of a session a device rule forbids; a session under way goes on.
 
-    Two tabs (or a phone replaying its outbox) can each read the day as free; inside the write lock
-    only one of them finds it so.
+    Called inside the use case's write transaction: two tabs (or a phone replaying its outbox) can
+    each read the day as free, but inside the write lock only one of them finds it so.
     """
-    reach = gap_for(card.device, card.enrollment.options)
-
-    def check(db):
-        if store.session_started(db, user_id, day, card.routine.id):
-            return  # a session under way goes on
-        uses = uses_around(db, catalog, user_id, day, reach, names)
-        refused = refusal_for(db, catalog, user_id, card, day, uses)
-        if refused:
-            raise Refused(refused.message)
-
-    return check
+    if store.session_started(db, user_id, day, card.routine.id):
+        return
+    uses = uses_around(db, catalog, user_id, day, gap_for(card.device, card.enrollment.options), names)
+    refused = refusal_for(db, catalog, user_id, card, day, uses)
+    if refused:
+        raise Refused(refused.message)

@@ -6,6 +6,7 @@ from datetime import datetime
 from model import device_day, store
 from model.catalog import Step
 from model.refusals import NotFound, Refused
+from model.store.db import immediate
 from model.today import build_day, version_of
 
 
@@ -89,19 +90,19 @@ def _next_pending(player, marked):
     return next((step_id for step_id in ids[start:] + ids[:start] if step_id not in settled), None)
 
 
-def _guard(db, catalog, user, player):
+def _check_rules(db, catalog, user, player) -> None:
     """Before a session's first done step (or finishing it unbegun): the device rules that other plans
-    share, checked again inside the write (another tab may have done a session meanwhile)."""
+    share, checked inside the write transaction (another tab may have done a session meanwhile)."""
     if player.session.done:
-        return None
+        return
     day = player.session.day
     view = build_day(db, catalog, user, day, day, lookahead=False)
     card = next((c for c in view.due + view.other if c.routine.id == player.session.routine_id), None)
     if card is None:
-        return None
+        return
     if card.refusal and not card.started:
         raise Refused(card.refusal.message)
-    return device_day.guard(catalog, user.id, card, day, view.names)
+    device_day.check(db, catalog, user.id, card, day, view.names)
 
 
 def record(db, catalog, user, player: Player, step_id, outcome, now, client_id=None):
@@ -118,11 +119,13 @@ def record(db, catalog, user, player: Player, step_id, outcome, now, client_id=N
             return  # a retried request: already counted once
         raise Refused("Out of order: that is not the current step.")
     next_step = _next_pending(player, step_id)
-    # A first done step, or a last skip that finishes a session: either would make it a session done.
-    guard = _guard(db, catalog, user, player) if outcome == "done" or next_step is None else None
-    store.record_step(db, player.session, step_id, outcome, next_step, now, client_id, guard)
-    if next_step is None:
-        store.finish_guided(db, player.session, now, guard)  # nothing left to do: the session is complete
+    with immediate(db):  # the rules, the step and (after the last) the finish: one transaction
+        # A first done step, or a last skip that finishes a session: either would make it a session done.
+        if outcome == "done" or next_step is None:
+            _check_rules(db, catalog, user, player)
+        store.record_step(db, player.session, step_id, outcome, next_step, now, client_id)
+        if next_step is None:
+            store.finish_guided(db, player.session, now)  # nothing left to do: the session is complete
 
 
 def back(db, player: Player, now, client_id=None):
@@ -136,4 +139,6 @@ def back(db, player: Player, now, client_id=None):
 def finish(db, catalog, user, player: Player, now):
     """End the session; it counts as done. Finishing twice changes nothing."""
     if not player.finished:
-        store.finish_guided(db, player.session, now, _guard(db, catalog, user, player))
+        with immediate(db):
+            _check_rules(db, catalog, user, player)
+            store.finish_guided(db, player.session, now)

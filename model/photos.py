@@ -2,6 +2,7 @@
 size-limited, within a per-user quota."""
 
 import secrets
+import sqlite3
 import warnings
 from contextlib import contextmanager, suppress
 from io import BytesIO
@@ -10,6 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from model import store
+from model.refusals import NotFound
 
 ANGLES = ("front", "left", "right")
 MAX_BYTES = 10 * 1024 * 1024
@@ -142,8 +144,10 @@ def save(db, folder: Path, user_id, week, angle, data: bytes, now, max_bytes: in
         ) from error
     try:
         replaced = store.save_photo(db, user_id, week, angle, name, width, height, now)
-    except Exception:
+    except Exception as error:
         (folder / name).unlink(missing_ok=True)
+        if isinstance(error, sqlite3.IntegrityError):  # the account was deleted meanwhile (its only reference)
+            raise NotFound("This account was deleted.") from None
         raise
     if replaced:
         (folder / replaced).unlink(missing_ok=True)

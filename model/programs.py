@@ -5,7 +5,9 @@ from datetime import date, timedelta
 
 from model import overlap, plans, store
 from model.enrolled import phase_snapshot
+from model.refusals import NotFound
 from model.rules import screening
+from model.store.db import immediate
 
 MAX_START_AHEAD = timedelta(days=365)
 MAX_PAUSE = timedelta(days=366)
@@ -76,8 +78,19 @@ def earlier_answers(db, catalog, user_id, program) -> EarlierAnswers | None:
 
 
 def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
-    """Screen the user and, when cleared, start the program. Nothing is stored unless cleared."""
+    """Screen the user and, when cleared, start the program. Nothing is stored unless cleared.
+
+    One transaction from the first read to the last write: what is checked (the routine not taken, the
+    plan still there, what else runs on the device) still holds when the program starts, and a switch
+    stops the others in the same commit."""
+    with immediate(db):
+        return _start(db, catalog, user_id, program, form, today, now)
+
+
+def _start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
     device = catalog.device_of(program)
+    if program.owner and not store.plan_exists(db, user_id, program.id):
+        raise NotFound("That plan was deleted.")
     if taken := routine_taken(db, catalog, user_id, program):
         return StartOutcome(problems={"program": taken})
     problems = {}

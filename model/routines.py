@@ -11,6 +11,7 @@ from model import store
 from model.catalog import AREAS, MAX_REPS, MAX_STEP_SECONDS, OWN_PREFIX, SIDES, Device, Routine, Step
 from model.refusals import INVALID, Refused
 from model.rules.forms import whole_number
+from model.store.db import immediate
 
 MAX_STEPS = 60
 NAME_MAX = 80
@@ -245,9 +246,10 @@ def steps_of(routine: Routine) -> list:
 def delete(db, user_id, routine: Routine, plans) -> bool:
     """Delete the routine and its plans unless an active program follows one (then False)."""
     plan_ids = [plan.id for plan in plans]
-    if store.routine_in_use(db, user_id, plan_ids):
-        return False
-    store.delete_routine(db, user_id, routine.id, plan_ids)
+    with immediate(db):  # the check and the delete in one transaction: no program can start in between
+        if store.routine_in_use(db, user_id, plan_ids):
+            return False
+        store.delete_routine(db, user_id, routine.id, plan_ids)
     return True
 
 

@@ -8,6 +8,7 @@ from model.device_day import gap_for
 from model.enrolled import SKIP_REASON, history_start, plans_for, user_steps
 from model.refusals import INVALID, NotFound, Refused
 from model.rules import schedule, screening
+from model.store.db import immediate
 
 BACKFILL_DAYS = 7
 VIEW_PAST_DAYS = 366
@@ -208,30 +209,31 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
         raise Refused("Future days can be viewed but not ticked.")
     if day < today - timedelta(days=BACKFILL_DAYS):
         raise Refused(f"Only the last {BACKFILL_DAYS} days can be changed.", kind=INVALID)
-    before = build_day(db, catalog, user, day, today, lookahead=False)
-    card = next((c for c in before.due + before.other if c.routine.id == routine_id), None)
-    if card is None:
-        raise NotFound("That routine is not in your programs on this day.")
-    step = next((s for s in card.steps if s.id == step_id), None)
-    if step is None:
-        raise NotFound("That step is not part of this routine.")
-    if done and not card.tickable:
-        raise Refused(_not_on_this_day(card))
-    guard = device_day.guard(catalog, user.id, card, day, before.names) if done else None
-    state = store.set_tick(
-        db,
-        user.id,
-        day,
-        routine_id,
-        card.device.id,
-        step_id,
-        done,
-        [s.id for s in card.steps],
-        now,
-        client_id,
-        version_of(card),
-        guard,
-    )
+    with immediate(db):  # the day read, every rule checked and the tick written in one transaction
+        before = build_day(db, catalog, user, day, today, lookahead=False)
+        card = next((c for c in before.due + before.other if c.routine.id == routine_id), None)
+        if card is None:
+            raise NotFound("That routine is not in your programs on this day.")
+        step = next((s for s in card.steps if s.id == step_id), None)
+        if step is None:
+            raise NotFound("That step is not part of this routine.")
+        if done and not card.tickable:
+            raise Refused(_not_on_this_day(card))
+        if done:
+            device_day.check(db, catalog, user.id, card, day, before.names)
+        state = store.set_tick(
+            db,
+            user.id,
+            day,
+            routine_id,
+            card.device.id,
+            step_id,
+            done,
+            [s.id for s in card.steps],
+            now,
+            client_id,
+            version_of(card),
+        )
     card.session_done = state.status == "done"
     card.ticked = state.ticked  # as stored, with any tick another tab made meanwhile
     return before, card, step

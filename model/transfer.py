@@ -35,6 +35,7 @@ from model.catalog import (
 from model.identity import accounts
 from model.routines import MAX_STEPS, NAME_MAX
 from model.rules import device_rules
+from model.store.db import immediate
 
 FORMAT = "facereps-export"
 VERSION = 2  # 2 added own routines, their versions and plans
@@ -764,16 +765,17 @@ def import_json(db, catalog, user, raw: bytes, photo_folder, quota_bytes=None):
             kept.append((photo, image[0]))
     data["photos"] = [photo for photo, _jpeg in kept]
     written = []
-
-    def write_photos():
-        photo_folder.mkdir(parents=True, exist_ok=True)
-        for photo, jpeg in kept:
-            path = photo_folder / photo["filename"]
-            written.append(path)
-            photos.write_file(path, jpeg)
-
     try:
-        store.import_rows(db, user.id, data, before_commit=write_photos)
+        # One transaction: of two imports racing into one account exactly one finds it empty and
+        # writes; the photo files are written before the commit, so a failure keeps neither.
+        with immediate(db):
+            if store.has_history(db, user.id):
+                raise store.AccountNotEmpty()
+            store.import_rows(db, user.id, data)
+            photo_folder.mkdir(parents=True, exist_ok=True)
+            for photo, jpeg in kept:
+                written.append(photo_folder / photo["filename"])
+                photos.write_file(written[-1], jpeg)
     except Exception as error:
         for path in written:  # nothing was committed: no file stays either
             path.unlink(missing_ok=True)

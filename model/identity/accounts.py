@@ -11,6 +11,7 @@ from zxcvbn import zxcvbn
 
 from model import photos, store
 from model.rules.forms import whole_number
+from model.store.db import immediate
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
@@ -172,8 +173,9 @@ def update_settings(db, user, time_zone, day_start_hour, week_start):
 
 def delete_account(db, user_id, photo_folder):
     """Delete the user with every row of theirs (cascade) and their photo files."""
-    files = store.photo_files_of(db, user_id)
-    store.delete_user(db, user_id)
+    with immediate(db):  # no photo can be added between listing the files and deleting the rows
+        files = store.photo_files_of(db, user_id)
+        store.delete_user(db, user_id)
     photos.remove_files(photo_folder, files)
 
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import fcntl
+import itertools
 import os
 import sqlite3
 import threading
@@ -118,12 +119,27 @@ def use_wal(db):
 
 @contextlib.contextmanager
 def immediate(db):
-    """A write transaction that takes the write lock up front.
+    """A write transaction that takes the write lock up front; inside another one, a SAVEPOINT.
 
     A deferred transaction that reads and then writes can fail with "database is locked"
     when another process wrote in between; BEGIN IMMEDIATE waits (busy timeout) instead, and
     the write gate in front of it makes that wait a queue rather than SQLite's sleeps.
+
+    Nested (like sqlite-utils' own `atomic`): a use case opens the transaction, so its checks and
+    every store write it calls share it; a failure inside the inner block undoes only that block,
+    and the outermost block commits or rolls back the whole.
     """
+    if db.conn.in_transaction:
+        name = f"nested_{next(_savepoints)}"
+        db.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            db.execute(f"ROLLBACK TO {name}")
+            db.execute(f"RELEASE {name}")
+            raise
+        db.execute(f"RELEASE {name}")
+        return
     with db.write_gate:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -132,6 +148,9 @@ def immediate(db):
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+
+_savepoints = itertools.count(1)
 
 
 def backup(source_path, target_path):

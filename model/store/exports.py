@@ -83,16 +83,10 @@ def has_history(db, user_id) -> bool:
     )
 
 
-def import_rows(db, user_id, data, before_commit=None):
+def import_rows(db, user_id, data):
     """Insert an export's rows for the user, all or nothing; enrollment ids are mapped to new ones.
-
-    Only into an empty account: checked inside the write transaction, so of two imports racing
-    into one account exactly one writes and the other raises AccountNotEmpty.
-    `before_commit` runs inside the transaction (to write files); if it fails, nothing is kept.
-    """
+    (The import use case checks, in the same transaction, that the account is empty.)"""
     with immediate(db):
-        if has_history(db, user_id):
-            raise AccountNotEmpty()
         db.execute(
             f"UPDATE users SET {', '.join(f'{c} = ?' for c in SETTINGS)} WHERE id = ?",
             [data["settings"][c] for c in SETTINGS] + [user_id],
@@ -114,5 +108,3 @@ def import_rows(db, user_id, data, before_commit=None):
                     f"INSERT INTO {table} (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
                     [user_id, *values],
                 )
-        if before_commit:
-            before_commit()

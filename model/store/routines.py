@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 
 from model.store.db import immediate
-from model.store.sessions import write_version
+from model.store.sessions import add_version
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ def own_plans(db, user_id) -> list:
             "SELECT id, routine_id, name, phases FROM plans WHERE user_id = ? ORDER BY created_at, id", [user_id]
         )
     ]
+
+
+def plan_exists(db, user_id, plan_id) -> bool:
+    return db.execute("SELECT 1 FROM plans WHERE user_id = ? AND id = ?", [user_id, plan_id]).fetchone() is not None
 
 
 def has_own(db, user_id) -> bool:
@@ -181,4 +185,4 @@ def change_plan(db, user_id, plan: OwnPlan, followed=None, now=None):
         )
         if followed:
             enrollment, day = followed
-            write_version(db, user_id, enrollment.id, day, plan.phases, enrollment.options, now)
+            add_version(db, user_id, enrollment.id, day, plan.phases, enrollment.options, now)

@@ -94,19 +94,14 @@ def set_tick(
     now,
     client_id=None,
     routine_version=None,
-    guard=None,
 ):
     """Set one step's state (never a toggle) and bring the day's session up to date, atomically.
 
     `counted_steps` are the step ids the user does in this routine. A request replayed with the
-    same `client_id` changes nothing. `guard(db)`, called inside the write transaction before
-    anything is written, may raise to refuse the tick (rules that read what other requests wrote).
-    Returns the SessionState.
+    same `client_id` changes nothing. Returns the SessionState.
     """
     key = [user_id, day.isoformat(), routine_id]
     with immediate(db):
-        if guard:
-            guard(db)
         if first_time(db, user_id, client_id, now):
             _write_tick(db, key, step_id, done, now)
         ticked, status = _refresh_session(db, key, device_id, counted_steps, now, routine_version)
@@ -166,30 +161,26 @@ def versions_of(db, user_id, enrollment_ids) -> dict:
 
 
 def add_version(db, user_id, enrollment_id, effective_day: date, phases, options, now):
-    """Record the plan in force from `effective_day` (replacing one made the same day)."""
+    """Record the plan in force from `effective_day` (replacing one made the same day), and the
+    enrollment's options."""
     with immediate(db):
-        write_version(db, user_id, enrollment_id, effective_day, phases, options, now)
-
-
-def write_version(db, user_id, enrollment_id, effective_day: date, phases, options, now):
-    """Inside a write transaction: the plan version from `effective_day`, and the enrollment's options."""
-    db.execute(
-        "INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (enrollment_id, effective_day) DO UPDATE "
-        "SET phases = excluded.phases, options = excluded.options",
-        [
-            enrollment_id,
-            user_id,
-            effective_day.isoformat(),
-            json.dumps(phases) if phases is not None else None,
-            json.dumps(options, sort_keys=True),
-            now.isoformat(timespec="seconds"),
-        ],
-    )
-    db.execute(
-        "UPDATE enrollments SET options = ? WHERE id = ? AND user_id = ?",
-        [json.dumps(options, sort_keys=True), enrollment_id, user_id],
-    )
+        db.execute(
+            "INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (enrollment_id, effective_day) DO UPDATE "
+            "SET phases = excluded.phases, options = excluded.options",
+            [
+                enrollment_id,
+                user_id,
+                effective_day.isoformat(),
+                json.dumps(phases) if phases is not None else None,
+                json.dumps(options, sort_keys=True),
+                now.isoformat(timespec="seconds"),
+            ],
+        )
+        db.execute(
+            "UPDATE enrollments SET options = ? WHERE id = ? AND user_id = ?",
+            [json.dumps(options, sort_keys=True), enrollment_id, user_id],
+        )
 
 
 def gate_checks(db, user_id) -> dict:
@@ -289,14 +280,10 @@ def start_guided(db, user_id, day: date, routine_id, device_id, steps, now, rout
     return session_id
 
 
-def record_step(db, session: Guided, step_id, outcome, next_step, now, client_id=None, guard=None):
-    """Record a step done (a tick, as on Today) or skipped, and move the player to `next_step`.
-
-    `guard(db)` runs first inside the write transaction, as for `set_tick`."""
+def record_step(db, session: Guided, step_id, outcome, next_step, now, client_id=None):
+    """Record a step done (a tick, as on Today) or skipped, and move the player to `next_step`."""
     key = [session.user_id, session.day.isoformat(), session.routine_id]
     with immediate(db):
-        if guard:
-            guard(db)
         if not first_time(db, session.user_id, client_id, now):
             return
         skipped = [s for s in session.skipped if s != step_id]
@@ -319,12 +306,10 @@ def move_guided(db, session: Guided, step_id, now, client_id=None):
             )
 
 
-def finish_guided(db, session: Guided, now, guard=None):
-    """Mark the session finished (once): it then counts as done. `guard` as for `set_tick`."""
+def finish_guided(db, session: Guided, now):
+    """Mark the session finished (once): it then counts as done."""
     key = [session.user_id, session.day.isoformat(), session.routine_id]
     with immediate(db):
-        if guard:
-            guard(db)
         db.execute(
             "UPDATE sessions SET finished_at = ?, current_step = NULL WHERE id = ? AND finished_at IS NULL",
             [now.isoformat(timespec="seconds"), session.id],
