@@ -4,16 +4,15 @@ Also the login signal the service worker and the outbox go by: every page says w
 made for (the `X-FaceReps-Login` header and the `facereps-login` meta tag), so what a phone keeps
 for offline use belongs to one login and is dropped when another login, or none, shows up.
 """
+
 import hashlib
 import hmac
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, json, make_response, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, json, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from model import calendar, store
-
 from model.catalog import own as own_catalog
 from model.rules.schedule import local_day
 from views.web import catalog, get_db, now
@@ -21,7 +20,7 @@ from views.web import catalog, get_db, now
 bp = Blueprint("pwa", __name__)
 LOGIN_HEADER = "X-FaceReps-Login"
 SIGNED_OUT = "none"  # the signal's value when no one is signed in (an id is hex, never this)
-SHELL_FILES = ["css/app.css", "js/app.js", "js/player.js", "vendor/htmx.min.js", "icons/icon-192.png"]
+SHELL_FILES = ["css/app.css", "js/outbox.js", "js/app.js", "js/player.js", "vendor/htmx.min.js", "icons/icon-192.png"]
 
 
 def static_version(app) -> str:
@@ -80,21 +79,37 @@ def refuse_another_logins_request():
     if current in (None, SIGNED_OUT):
         return None  # signed out: the view's login check answers (401 or the login page), nothing is applied
     if not hmac.compare_digest(claimed.encode(), current.encode()):
-        return ("This was made by another login on this phone, so it was not applied. Reload the page.",
-                403, {"Content-Type": "text/plain; charset=utf-8"})
+        return (
+            "This was made by another login on this phone, so it was not applied. Reload the page.",
+            403,
+            {"Content-Type": "text/plain; charset=utf-8"},
+        )
     return None
 
 
 @bp.get("/manifest.webmanifest")
 def manifest():
     """The web app manifest (name, icons, colours, start URL)."""
-    icons = [{"src": url_for("static", filename=f"icons/{name}"), "sizes": size, "type": "image/png",
-              "purpose": purpose} for name, size, purpose in [("icon-192.png", "192x192", "any"),
-                                                               ("icon-512.png", "512x512", "any"),
-                                                               ("icon-maskable-512.png", "512x512", "maskable")]]
-    body = {"id": "/", "name": "FaceReps", "short_name": "FaceReps", "start_url": "/today", "scope": "/",
-            "display": "standalone", "background_color": "#faf7f5", "theme_color": "#7a3b5e",
-            "description": "Guided, timed routines for at-home face devices and face workouts.", "icons": icons}
+    icons = [
+        {"src": url_for("static", filename=f"icons/{name}"), "sizes": size, "type": "image/png", "purpose": purpose}
+        for name, size, purpose in [
+            ("icon-192.png", "192x192", "any"),
+            ("icon-512.png", "512x512", "any"),
+            ("icon-maskable-512.png", "512x512", "maskable"),
+        ]
+    ]
+    body = {
+        "id": "/",
+        "name": "FaceReps",
+        "short_name": "FaceReps",
+        "start_url": "/today",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#faf7f5",
+        "theme_color": "#7a3b5e",
+        "description": "Guided, timed routines for at-home face devices and face workouts.",
+        "icons": icons,
+    }
     response = make_response(json.dumps(body))
     response.mimetype = "application/manifest+json"
     return response
@@ -105,8 +120,14 @@ def service_worker():
     """The service worker, versioned by the app shell it precaches."""
     version = current_app.config["STATIC_VERSION"]
     precache = [url_for("static", filename=name, v=version) for name in SHELL_FILES] + [url_for("pwa.offline")]
-    response = make_response(render_template("pwa/sw.js", version=version, precache=precache,
-                                             outbox=url_for("static", filename="js/app.js", v=version)))
+    response = make_response(
+        render_template(
+            "pwa/sw.js",
+            version=version,
+            precache=precache,
+            outbox=url_for("static", filename="js/outbox.js", v=version),
+        )
+    )
     response.mimetype = "text/javascript"
     response.headers["Cache-Control"] = "no-cache"
     return response

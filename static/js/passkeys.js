@@ -74,7 +74,7 @@
 
   function post(url, body) {
     var headers = { "Content-Type": "application/json", "Accept": "application/json" };
-    var outbox = window.FaceOutbox;  // app.js: says which login this page is for (see views/pwa.py)
+    var outbox = window.FaceOutbox;  // outbox.js: says which login this page is for (see views/pwa.py)
     if (outbox && outbox.isLogin(outbox.login())) headers[outbox.LOGIN_HEADER] = outbox.login();
     return fetch(url, { method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(body) })
       .then(function (response) {

@@ -7,7 +7,7 @@
 // id), and whenever a page shows another login, or none, everything of the old one is dropped:
 // its pages and its outbox. Nothing else (Progress, Account, photos, downloads) is ever kept.
 "use strict";
-importScripts({{ outbox|tojson }});
+importScripts({{ outbox|tojson }});  // FaceOutbox (static/js/outbox.js), shared with the page
 
 var VERSION = {{ version|tojson }};
 var SHELL = "facereps-shell-" + VERSION;
