@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from model import store
-from model.refusals import NotFound
+from model.refusals import INVALID, NO_SPACE, TOO_LARGE, NotFound, Refused
 
 ANGLES = ("front", "left", "right")
 MAX_BYTES = 10 * 1024 * 1024
@@ -21,12 +21,11 @@ FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 QUOTA_BYTES = 100 * 1024 * 1024  # per user: about two years of weekly photos at three angles
 
 
-class PhotoError(ValueError):
-    """The upload is not a photo we keep; the message says why, `status` is the HTTP answer."""
+class PhotoError(Refused):
+    """The upload is not a photo we keep (field "photo"); the message says why."""
 
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.status = status
+    def __init__(self, message: str, kind: str = INVALID):
+        super().__init__(message, "photo", kind=kind)
 
 
 def _megabytes(size) -> str:
@@ -123,7 +122,7 @@ def _check_quota(db, folder, user_id, week, angle, new_size, quota):
             f"Your photos take {_megabytes(used)} of the {_megabytes(quota)} FaceReps keeps for one "
             "account, so this one was not saved. You can still replace a week's photo at an angle "
             "you already have.",
-            413,
+            TOO_LARGE,
         )
 
 
@@ -140,7 +139,7 @@ def save(db, folder: Path, user_id, week, angle, data: bytes, now, max_bytes: in
         write_file(folder / name, jpeg)
     except OSError as error:
         raise PhotoError(
-            "The photo could not be saved (the server is short of space). Try again later.", 507
+            "The photo could not be saved (the server is short of space). Try again later.", NO_SPACE
         ) from error
     try:
         replaced = store.save_photo(db, user_id, week, angle, name, width, height, now)

@@ -33,6 +33,7 @@ from model.catalog import (
     own_device_id,
 )
 from model.identity import accounts
+from model.refusals import INVALID, NO_SPACE, TOO_LARGE, Refused
 from model.routines import MAX_STEPS, NAME_MAX
 from model.rules import device_rules
 from model.store.db import immediate
@@ -41,7 +42,7 @@ FORMAT = "facereps-export"
 VERSION = 2  # 2 added own routines, their versions and plans
 READABLE = (1, 2)
 MAX_IMPORT_BYTES = 12 * 1024 * 1024  # the request limit (MAX_CONTENT_LENGTH): a larger file never arrives
-TOO_LARGE = f"That file is larger than {MAX_IMPORT_BYTES / (1024 * 1024):.3g} MB, the most FaceReps imports."
+TOO_LARGE_FILE = f"That file is larger than {MAX_IMPORT_BYTES / (1024 * 1024):.3g} MB, the most FaceReps imports."
 MAX_IMPORT_PIXELS = 200_000_000  # re-encoding them all takes a few seconds of CPU at most
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)  # dates any schedule arithmetic can take
 MAX_INTEGER = 2**63 - 1  # SQLite's INTEGER
@@ -49,12 +50,11 @@ OWN_DEVICE_PREFIX = own_device_id("my-")  # 'my-device-': a device the catalog d
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is a formula to a spreadsheet (OWASP)
 
 
-class ImportRefused(ValueError):
-    """The file cannot be imported; the message says why, `status` is the HTTP answer (422 or 413)."""
+class ImportRefused(Refused):
+    """The file cannot be imported (field "file"); the message says why, and nothing was written."""
 
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.status = status
+    def __init__(self, message: str, kind: str = INVALID):
+        super().__init__(message, "file", kind=kind)
 
 
 # Export ---------------------------------------------------------------------------------------------
@@ -450,7 +450,7 @@ def _read(raw: bytes) -> tuple:
     if not raw:
         raise ImportRefused("Choose the JSON file you exported from FaceReps.")
     if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportRefused(TOO_LARGE, 413)
+        raise ImportRefused(TOO_LARGE_FILE, TOO_LARGE)
     try:
         # pydantic's Rust parser: no recursion in Python, and more than 200 levels of nesting is an error;
         # the schema then allows only the format's own 3 (file, table, row), and 3 inside a JSON text column.
@@ -720,7 +720,7 @@ def _images(data, quota_bytes) -> list:
                     "one import re-encodes",
                 )
             image = photos.reencode(raw, max_bytes=photos.MAX_BYTES, max_side=photos.LONGEST_SIDE)
-        except (binascii.Error, ValueError) as error:
+        except (binascii.Error, ValueError, photos.PhotoError) as error:
             if isinstance(error, photos.PhotoError):
                 raise _Refused(where, str(error)) from None
             raise _Refused(where, "is not base64 (a photo's bytes)") from None
@@ -729,7 +729,7 @@ def _images(data, quota_bytes) -> list:
             raise ImportRefused(
                 f"The photos in that file take more than {quota_bytes / (1024 * 1024):.3g} MB, the most "
                 "FaceReps keeps for one account; nothing was imported.",
-                413,
+                TOO_LARGE,
             )
         images.append(image)
     return images
@@ -786,6 +786,6 @@ def import_json(db, catalog, user, raw: bytes, photo_folder, quota_bytes=None):
         if isinstance(error, OSError):
             raise ImportRefused(
                 "The photos could not be saved (the server is short of space); nothing was imported. Try again later.",
-                507,
+                NO_SPACE,
             ) from error
         raise

@@ -10,6 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from model import photos, store, transfer
 from model.identity import account_security, accounts, security_log
 from views.auth import limiter
+from views.errors import status_of
 from views.progress import limit_message, per_user, signed_out
 from views.web import catalog, get_db, now, see_other
 
@@ -130,7 +131,7 @@ def import_data():
     try:
         upload = request.files.get("file")
     except RequestEntityTooLarge:
-        return render_template("account/import.html", problem=transfer.TOO_LARGE), 413
+        return render_template("account/import.html", problem=transfer.TOO_LARGE_FILE), 413
     try:
         transfer.import_json(
             get_db(),
@@ -141,7 +142,7 @@ def import_data():
             current_app.config.get("PHOTO_QUOTA_BYTES", photos.QUOTA_BYTES),
         )
     except transfer.ImportRefused as error:
-        return render_template("account/import.html", problem=str(error)), error.status
+        return render_template("account/import.html", problem=str(error)), status_of(error)
     security_log.record(get_db(), "data_imported", current_user.id, request.remote_addr, now())
     flash("Your data is imported.")
     return see_other(url_for("today.show"))

@@ -3,10 +3,10 @@
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from model.refusals import CONFLICT, INVALID, NotFound, Refused
+from model.refusals import CONFLICT, INVALID, NO_SPACE, TOO_LARGE, NotFound, Refused
 
 # The model's refusals as HTTP, in one place.
-REFUSED_STATUS = {CONFLICT: 409, INVALID: 422}
+REFUSED_STATUS = {CONFLICT: 409, INVALID: 422, TOO_LARGE: 413, NO_SPACE: 507}
 
 TITLES = {
     400: "That request could not be read",
@@ -24,7 +24,8 @@ MESSAGES = {
 
 
 def status_of(refused: Refused) -> int:
-    """The HTTP status a refusal answers with: 409 for a rule, 422 for input that cannot be used."""
+    """The HTTP status a refusal answers with: 409 for a rule, 422 for input that cannot be used, 413 too
+    large, 507 not stored for want of space."""
     return REFUSED_STATUS[refused.kind]
 
 

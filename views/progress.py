@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from model import photos, review, store
 from views.auth import limiter
 from views.converters import ID
+from views.errors import status_of
 from views.web import catalog, get_db, me, now, see_other, user_today
 
 bp = Blueprint("progress", __name__)
@@ -127,7 +128,7 @@ def upload_photo(first):
             current_app.config.get("PHOTO_QUOTA_BYTES", photos.QUOTA_BYTES),
         )
     except photos.PhotoError as error:
-        return _page(first, error.status, {"photo": str(error)})
+        return _page(first, status_of(error), error.problems)
     flash("Photo saved. Only you can see it.")
     return see_other(url_for("progress.week", first=first.isoformat()) + "#photos-title")
 
