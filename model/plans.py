@@ -6,6 +6,7 @@ from dataclasses import asdict
 from model import store
 from model.catalog import CADENCE_KINDS, CADENCE_LIMITS, PHASE_LIMITS, Device, Routine
 from model.device_day import gap_for
+from model.refusals import refuse_if
 from model.routines import copy_name, new_id, read_name
 from model.rules import schedule
 from model.rules.forms import whole_number
@@ -147,23 +148,21 @@ def _read_plan(form, device, options) -> tuple[str, list, dict]:
     return name, phases, problems | phase_problems
 
 
-def create(db, catalog, user_id, routine: Routine, form, now) -> tuple[str | None, dict]:
-    """Store the user's plan for a routine; returns its id (a program id) or the problems."""
+def create(db, catalog, user_id, routine: Routine, form, now) -> str:
+    """Store the user's plan for a routine; returns its id (a program id)."""
     name, phases, problems = _read_plan(form, catalog.devices[routine.device_id], {})
-    if problems:
-        return None, problems
+    refuse_if(problems)
     plan = store.OwnPlan(new_id(PLAN_PREFIX), routine.id, name, phases)
     store.create_plan(db, user_id, plan, now)
-    return plan.id, {}
+    return plan.id
 
 
-def change(db, catalog, user_id, program, enrollment, form, today, now) -> dict:
-    """New phases for an own plan; a program following it uses them from today on. Returns problems."""
+def change(db, catalog, user_id, program, enrollment, form, today, now) -> None:
+    """New phases for an own plan; a program following it uses them from today on."""
     name, phases, problems = _read_plan(form, catalog.device_of(program), enrollment.options if enrollment else {})
-    if not problems:
-        followed = (enrollment, max(today, enrollment.start_day)) if enrollment else None
-        store.change_plan(db, user_id, store.OwnPlan(program.id, program.routine_id, name, phases), followed, now)
-    return problems
+    refuse_if(problems)
+    followed = (enrollment, max(today, enrollment.start_day)) if enrollment else None
+    store.change_plan(db, user_id, store.OwnPlan(program.id, program.routine_id, name, phases), followed, now)
 
 
 def spacing_problem(program, device, options) -> str | None:

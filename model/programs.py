@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from model import overlap, plans, store
 from model.enrolled import phase_snapshot
-from model.refusals import NotFound
+from model.refusals import INVALID, NotFound, Refused, refuse_if
 from model.rules import screening
 from model.store.db import immediate
 
@@ -157,7 +157,7 @@ def rescreen(db, catalog, user_id, enrollment, form, today, now) -> StartOutcome
     return outcome
 
 
-def pause(db, user_id, enrollment, form, today) -> dict:
+def pause(db, user_id, enrollment, form, today) -> None:
     """Pause an enrollment from a day (today by default) until a day or until resumed."""
     problems: dict[str, str] = {}
     first = parse_day(form.get("first_day") or today.isoformat(), "first_day", problems, "the first day")
@@ -175,26 +175,22 @@ def pause(db, user_id, enrollment, form, today) -> dict:
         problems["last_day"] = "Pause for at most a year."
     if enrollment.status != "active":
         problems["first_day"] = "This program is stopped."
-    if problems:
-        return problems
+    refuse_if(problems)
     if store.add_pause(db, user_id, enrollment.id, first, last, reason) is None:
-        return {"first_day": "These days overlap a pause you already have."}
-    return {}
+        raise Refused("These days overlap a pause you already have.", "first_day", kind=INVALID)
 
 
-def resume(db, user_id, enrollment, today) -> bool:
-    """End the pause covering today (the program is due again from today); False if none does."""
+def resume(db, user_id, enrollment, today) -> None:
+    """End the pause covering today (the program is due again from today)."""
     current = enrollment.pause_on(today)
     if current is None:
-        return False
+        raise Refused("This program is not paused today.", "resume")
     store.end_pause(db, user_id, current.id, today - timedelta(days=1))
-    return True
 
 
-def cancel_pause(db, user_id, enrollment, pause_id, today) -> bool:
-    """Remove a pause that has not begun yet."""
+def cancel_pause(db, user_id, enrollment, pause_id, today) -> None:
+    """Remove a pause that has not begun yet (NotFound: no such pause still to come)."""
     pause = next((p for p in enrollment.pauses if p.id == pause_id), None)
     if pause is None or pause.first_day <= today:
-        return False
+        raise NotFound("No such planned pause.")
     store.end_pause(db, user_id, pause.id, pause.first_day - timedelta(days=1))
-    return True

@@ -21,5 +21,11 @@ class Refused(Exception):
         return next(iter(self.problems))
 
 
+def refuse_if(problems: dict, kind: str = INVALID) -> None:
+    """Raise Refused with these problems, if there are any (a form read field by field)."""
+    if problems:
+        raise Refused(problems=problems, kind=kind)
+
+
 class NotFound(Exception):
     """What was asked for is not there, or is not this user's: it is answered exactly as a missing page."""

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from model import store
 from model.enrolled import history_start, plans_for
+from model.refusals import refuse_if
 from model.rules import progress, schedule
 from model.rules.forms import whole_number
 
@@ -117,8 +118,8 @@ def heat_row(first: date, counts: dict, today: date) -> tuple:
     return DAY_NAMES[first.weekday()][:2], cells
 
 
-def save_checkin(db, user, week: date, form, now) -> dict:
-    """Ratings 1 to 5 and a note for a week; return problems."""
+def save_checkin(db, user, week: date, form, now) -> None:
+    """Ratings 1 to 5 and a note for a week."""
     values, problems = {}, {}
     for name in RATING_FIELDS:
         values[name] = whole_number(form.get(name)) or 0
@@ -127,6 +128,5 @@ def save_checkin(db, user, week: date, form, now) -> dict:
     note = (form.get("note") or "").strip()
     if len(note) > NOTE_MAX:
         problems["note"] = f"Keep the note under {NOTE_MAX} characters."
-    if not problems:
-        store.save_checkin(db, user.id, week, values["firmness"], values["fine_lines"], values["glow"], note, now)
-    return problems
+    refuse_if(problems)
+    store.save_checkin(db, user.id, week, values["firmness"], values["fine_lines"], values["glow"], note, now)

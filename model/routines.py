@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from model import store
 from model.catalog import AREAS, MAX_REPS, MAX_STEP_SECONDS, OWN_PREFIX, SIDES, Device, Routine, Step
-from model.refusals import INVALID, Refused
+from model.refusals import INVALID, Refused, refuse_if
 from model.rules.forms import whole_number
 from model.store.db import immediate
 
@@ -181,8 +181,9 @@ def copy_name(routine: Routine) -> str:
     return f"My {routine.name[:1].lower()}{routine.name[1:]}"
 
 
-def create(db, catalog, user_id, form, now) -> tuple[str | None, dict]:
-    """A routine from scratch: a name, a device (a catalog type or one named by the user), a first step."""
+def create(db, catalog, user_id, form, now) -> str:
+    """A routine from scratch: a name, a device (a catalog type or one named by the user), a first step;
+    returns its id (Refused: the fields that are wrong)."""
     problems: dict[str, str] = {}
     name = read_name(form, problems)
     device_id = form.get("device_id") or ""
@@ -199,11 +200,10 @@ def create(db, catalog, user_id, form, now) -> tuple[str | None, dict]:
         device_name = ""
     step, step_problems = read_step(form, new_id("s-"))
     problems.update(step_problems)
-    if problems:
-        return None, problems
+    refuse_if(problems)
     own = store.OwnRoutine(new_id(), device_id, device_name, None, name, 1, [step])
     store.create_routine(db, user_id, own, now)
-    return own.id, {}
+    return own.id
 
 
 def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
@@ -229,28 +229,26 @@ def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
     return version
 
 
-def rename(db, user_id, routine: Routine, device: Device, form, now) -> dict:
-    """A new name for the routine (and for a device the catalog does not know); returns problems."""
+def rename(db, user_id, routine: Routine, device: Device, form, now) -> None:
+    """A new name for the routine (and for a device the catalog does not know)."""
     problems: dict[str, str] = {}
     name = read_name(form, problems)
     device_name = read_name(form, problems, "device_name", "Name your device") if device.owner else ""
-    if not problems:
-        store.rename_routine(db, user_id, routine.id, name, device_name, now)
-    return problems
+    refuse_if(problems)
+    store.rename_routine(db, user_id, routine.id, name, device_name, now)
 
 
 def steps_of(routine: Routine) -> list:
     return [asdict(step) for step in routine.steps]
 
 
-def delete(db, user_id, routine: Routine, plans) -> bool:
-    """Delete the routine and its plans unless an active program follows one (then False)."""
+def delete(db, user_id, routine: Routine, plans) -> None:
+    """Delete the routine and its plans (Refused while an active program follows one of them)."""
     plan_ids = [plan.id for plan in plans]
     with immediate(db):  # the check and the delete in one transaction: no program can start in between
         if store.routine_in_use(db, user_id, plan_ids):
-            return False
+            raise Refused("A program you follow uses this routine: stop it first.", "confirm")
         store.delete_routine(db, user_id, routine.id, plan_ids)
-    return True
 
 
 def version_steps(db, user_id, routine: Routine, version) -> tuple | None:

@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from model import photos, store, transfer
 from model.identity import account_security, accounts, security_log
+from model.refusals import Refused
 from views.auth import limiter
 from views.errors import status_of
 from views.progress import limit_message, per_user, signed_out
@@ -45,11 +46,12 @@ def show():
 def update_settings():
     """Save time zone, day-start hour and week start."""
     form = request.form
-    problems = accounts.update_settings(
-        get_db(), current_user, form.get("time_zone"), form.get("day_start_hour"), form.get("week_start")
-    )
-    if problems:
-        return _page(422, **problems)
+    try:
+        accounts.update_settings(
+            get_db(), current_user, form.get("time_zone"), form.get("day_start_hour"), form.get("week_start")
+        )
+    except Refused as refused:
+        return _page(status_of(refused), **refused.problems)
     flash("Settings saved.")
     return see_other(url_for("account.show"))
 
@@ -77,9 +79,10 @@ def reset_calendar():
 @login_required
 def update_reminder():
     """The time of day calendar reminders fire."""
-    problems = accounts.update_reminder(get_db(), current_user, request.form.get("reminder_time"))
-    if problems:
-        return _page(422, **problems)
+    try:
+        accounts.update_reminder(get_db(), current_user, request.form.get("reminder_time"))
+    except Refused as refused:
+        return _page(status_of(refused), **refused.problems)
     flash("Reminder time saved.")
     return see_other(url_for("account.show") + "#calendar-title")
 
@@ -161,11 +164,12 @@ def too_many(error):
 @login_required
 def change_password():
     """Change the password (needs the current one); other browsers are signed out."""
-    problems = accounts.change_password(
-        get_db(), current_user, request.form.get("current_password", ""), request.form.get("new_password", "")
-    )
-    if problems:
-        return _page(422, **problems)
+    try:
+        accounts.change_password(
+            get_db(), current_user, request.form.get("current_password", ""), request.form.get("new_password", "")
+        )
+    except Refused as refused:
+        return _page(status_of(refused), **refused.problems)
     security_log.record(get_db(), "password_changed", current_user.id, request.remote_addr, now())
     flash("Password changed. Your other devices have been signed out.")
     return see_other(url_for("account.show"))

@@ -25,6 +25,8 @@ from htmx_flask import request  # flask's request, typed with its .htmx details
 
 from model import store
 from model.identity import accounts, security_log
+from model.refusals import Refused
+from views.errors import status_of
 from views.security import safe_next
 from views.web import get_db, now, see_other
 
@@ -145,15 +147,13 @@ def register():
     """Create an account and sign in."""
     if request.method == "GET":
         return render_template("auth/register.html", problems={}, form={})
-    user_id, problems = accounts.register(
-        get_db(),
-        request.form.get("email", ""),
-        request.form.get("password", ""),
-        request.form.get("time_zone", ""),
-        now(),
-    )
-    if problems:
-        return render_template("auth/register.html", problems=problems, form=request.form), 422
+    form = request.form
+    try:
+        user_id = accounts.register(
+            get_db(), form.get("email", ""), form.get("password", ""), form.get("time_zone", ""), now()
+        )
+    except Refused as refused:
+        return render_template("auth/register.html", problems=refused.problems, form=form), status_of(refused)
     _start_session(user_id, remember=False)
     flash("Welcome to FaceReps. Pick a program to start your routine.")
     return see_other(url_for("today.show"))

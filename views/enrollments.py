@@ -5,8 +5,10 @@ from flask_login import current_user, login_required
 
 from model import programs as program_rules
 from model import store
+from model.refusals import Refused
 from model.rules import screening
 from views.converters import ID
+from views.errors import status_of
 from views.web import catalog, get_db, now, see_other, user_today
 
 bp = Blueprint("enrollments", __name__, url_prefix="/enrollments")
@@ -51,9 +53,10 @@ def show(enrollment_id):
 def pause(enrollment_id):
     """Pause for a date range (or until resumed)."""
     enrollment = _mine_or_404(enrollment_id)
-    problems = program_rules.pause(get_db(), current_user.id, enrollment, request.form, user_today())
-    if problems:
-        return _page(enrollment, 422, problems)
+    try:
+        program_rules.pause(get_db(), current_user.id, enrollment, request.form, user_today())
+    except Refused as refused:
+        return _page(enrollment, status_of(refused), refused.problems)
     flash("Paused. Paused days never count as missed.")
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
 
@@ -63,8 +66,10 @@ def pause(enrollment_id):
 def resume(enrollment_id):
     """End the current pause: the program is due again from today."""
     enrollment = _mine_or_404(enrollment_id)
-    if not program_rules.resume(get_db(), current_user.id, enrollment, user_today()):
-        return _page(enrollment, 409, {"resume": "This program is not paused today."})
+    try:
+        program_rules.resume(get_db(), current_user.id, enrollment, user_today())
+    except Refused as refused:
+        return _page(enrollment, status_of(refused), refused.problems)
     flash("Welcome back: the program is running again from today.")
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
 
@@ -74,8 +79,7 @@ def resume(enrollment_id):
 def cancel_pause(enrollment_id, pause_id):
     """Remove a planned pause that has not started."""
     enrollment = _mine_or_404(enrollment_id)
-    if not program_rules.cancel_pause(get_db(), current_user.id, enrollment, pause_id, user_today()):
-        abort(404)
+    program_rules.cancel_pause(get_db(), current_user.id, enrollment, pause_id, user_today())
     flash("Planned pause removed.")
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
 

@@ -6,6 +6,8 @@ from flask_login import current_user, login_required
 from model import overlap, store
 from model import plans as plan_rules
 from model import programs as program_rules
+from model.refusals import Refused
+from views.errors import status_of
 from views.web import catalog, get_db, now, see_other, user_today
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
@@ -89,11 +91,10 @@ def edit(program_id):
     )
     if request.method == "GET":
         return _plan_form(program, plan_rules.form_values(program), {})
-    problems = plan_rules.change(
-        get_db(), catalog(), current_user.id, program, following, request.form, user_today(), now()
-    )
-    if problems:
-        return _plan_form(program, request.form, problems, 422)
+    try:
+        plan_rules.change(get_db(), catalog(), current_user.id, program, following, request.form, user_today(), now())
+    except Refused as refused:
+        return _plan_form(program, request.form, refused.problems, status_of(refused))
     flash("Plan saved." + (" It applies from today; earlier days keep the plan they had." if following else ""))
     return see_other(
         url_for("enrollments.show", enrollment_id=following.id)

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from model import photos, review, store
+from model.refusals import Refused
 from views.auth import limiter
 from views.converters import ID
 from views.errors import status_of
@@ -97,9 +98,10 @@ def checkin(first):
     first = _week_or_404(first)
     if first != review.week_of(me(), first):
         abort(404, "Check-ins belong to a week: use the first day of one of your weeks.")
-    problems = review.save_checkin(get_db(), current_user, first, request.form, now())
-    if problems:
-        return _page(first, 422, problems)
+    try:
+        review.save_checkin(get_db(), current_user, first, request.form, now())
+    except Refused as refused:
+        return _page(first, status_of(refused), refused.problems)
     flash("Check-in saved.")
     return see_other(url_for("progress.week", first=first.isoformat()) + "#checkin-title")
 

@@ -93,9 +93,11 @@ def new():
         return render_template(
             "routines/new.html", catalog=catalog(), form={"reps": "1", "cue_seconds": "0"}, problems={}
         )
-    routine_id, problems = rules.create(get_db(), catalog(), current_user.id, request.form, now())
-    if problems:
-        return render_template("routines/new.html", catalog=catalog(), form=request.form, problems=problems), 422
+    try:
+        routine_id = rules.create(get_db(), catalog(), current_user.id, request.form, now())
+    except Refused as refused:
+        page = render_template("routines/new.html", catalog=catalog(), form=request.form, problems=refused.problems)
+        return page, status_of(refused)
     flash("Your routine is saved. Add its other steps below.")
     return see_other(url_for("routines.show", routine_id=routine_id))
 
@@ -124,11 +126,10 @@ def show(routine_id):
 def rename(routine_id):
     """A new name for the routine (and for your own device)."""
     routine = _own_or_404(routine_id)
-    problems = rules.rename(
-        get_db(), current_user.id, routine, catalog().devices[routine.device_id], request.form, now()
-    )
-    if problems:
-        return _page(routine, 422, problems)
+    try:
+        rules.rename(get_db(), current_user.id, routine, catalog().devices[routine.device_id], request.form, now())
+    except Refused as refused:
+        return _page(routine, status_of(refused), refused.problems)
     flash("Name saved.")
     return see_other(url_for("routines.show", routine_id=routine_id))
 
@@ -237,8 +238,10 @@ def delete(routine_id):
     routine = _own_or_404(routine_id)
     if request.form.get("confirm") != "yes":
         return _page(routine, 422, {"confirm": "Tick the box to confirm you want to delete this routine."})
-    if not rules.delete(get_db(), current_user.id, routine, catalog().plans_of(routine.id)):
-        return _page(routine, 409, {"confirm": "A program you follow uses this routine: stop it first."})
+    try:
+        rules.delete(get_db(), current_user.id, routine, catalog().plans_of(routine.id))
+    except Refused as refused:
+        return _page(routine, status_of(refused), refused.problems)
     flash(f"Deleted “{routine.name}”.")
     return see_other(url_for("routines.index"))
 
@@ -252,9 +255,10 @@ def plan(routine_id):
         abort(404)
     if request.method == "GET":
         return _plan_page(routine, plan_rules.defaults(catalog(), routine), {})
-    plan_id, problems = plan_rules.create(get_db(), catalog(), current_user.id, routine, request.form, now())
-    if problems:
-        return _plan_page(routine, request.form, problems, 422)
+    try:
+        plan_id = plan_rules.create(get_db(), catalog(), current_user.id, routine, request.form, now())
+    except Refused as refused:
+        return _plan_page(routine, request.form, refused.problems, status_of(refused))
     flash("Your plan is saved. Answer the safety questions to start it.")
     return see_other(url_for("programs.start", program_id=plan_id))
 

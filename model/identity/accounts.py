@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
 from model import photos, store
+from model.refusals import INVALID, Refused, refuse_if
 from model.rules.forms import whole_number
 from model.store.db import immediate
 
@@ -111,18 +112,17 @@ def _dummy() -> str:
     return _dummy_hash[hasher]
 
 
-def register(db, email, password, time_zone, now):
-    """Create an account; return (user_id, problems)."""
+def register(db, email, password, time_zone, now) -> int:
+    """Create an account; return its id (Refused: what is wrong with the email or password)."""
     email = normalise_email(email)
     problems = {
         k: v for k, v in {"email": email_problem(email), "password": password_problem(password, [email])}.items() if v
     }
-    if problems:
-        return None, problems
+    refuse_if(problems)
     try:
-        return store.create_user(db, email, hash_password(password), time_zone_or_utc(time_zone), now), {}
+        return store.create_user(db, email, hash_password(password), time_zone_or_utc(time_zone), now)
     except store.EmailTaken:
-        return None, {"email": "An account with this email exists. Log in instead."}
+        raise Refused("An account with this email exists. Log in instead.", "email", kind=INVALID) from None
 
 
 def authenticate(db, email, password):
@@ -138,15 +138,14 @@ def authenticate(db, email, password):
     return user
 
 
-def change_password(db, user, current, new):
-    """Set a new password after checking the current one; return problems."""
+def change_password(db, user, current, new) -> None:
+    """Set a new password after checking the current one (Refused: which one is wrong, and why)."""
     if not password_matches(user.password_hash, current):
-        return {"current_password": "That is not your current password."}
+        raise Refused("That is not your current password.", "current_password", kind=INVALID)
     problem = password_problem(new, [user.email])
     if problem:
-        return {"new_password": problem}
+        raise Refused(problem, "new_password", kind=INVALID)
     store.set_password(db, user.id, hash_password(new), keep_token=user.login_token)
-    return {}
 
 
 def settings_problems(time_zone, day_start_hour, week_start):
@@ -164,11 +163,11 @@ def settings_problems(time_zone, day_start_hour, week_start):
     return (time_zone, hour, week), problems
 
 
-def update_settings(db, user, time_zone, day_start_hour, week_start):
+def update_settings(db, user, time_zone, day_start_hour, week_start) -> None:
+    """Store the time zone, the hour a day starts and the first day of the week (Refused: which is wrong)."""
     values, problems = settings_problems(time_zone, day_start_hour, week_start)
-    if not problems:
-        store.update_settings(db, user.id, *values)
-    return problems
+    refuse_if(problems)
+    store.update_settings(db, user.id, *values)
 
 
 def delete_account(db, user_id, photo_folder):
@@ -183,13 +182,12 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def update_reminder(db, user, raw):
-    """Set the reminder time (HH:MM, 24-hour); return problems."""
+def update_reminder(db, user, raw) -> None:
+    """Set the reminder time (HH:MM, 24-hour)."""
     raw = (raw or "").strip()
     if not REMINDER_TIME.fullmatch(raw):
-        return {"reminder_time": "Enter a time like 07:30."}
+        raise Refused("Enter a time like 07:30.", "reminder_time", kind=INVALID)
     store.set_reminder_time(db, user.id, raw)
-    return {}
 
 
 def _int_in(raw, allowed):
