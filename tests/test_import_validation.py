@@ -17,6 +17,7 @@ from app import create_app
 from model import transfer
 from model.store import db as database
 from model.store import migrations
+from model.transfer import importing, reading, shape
 from tests.conftest import Auth, Clock, text_of
 from tests.support.history import seed
 from tests.support.transfer import USER_TABLES, counts, enrich, exported, import_file
@@ -363,7 +364,7 @@ def test_text_that_is_not_unicode_is_refused(rich, app, db):
 
 def test_a_file_over_the_size_limit_is_413(rich, app, db, monkeypatch):
     raw = json.dumps(rich).encode()
-    monkeypatch.setattr(transfer, "MAX_IMPORT_BYTES", len(raw) - 1)
+    monkeypatch.setattr(shape, "MAX_IMPORT_BYTES", len(raw) - 1)
     other = newcomer(app)
     response = import_file(other, raw)
     assert response.status_code == 413 and "That file is larger than" in text_of(response)
@@ -420,7 +421,7 @@ def test_an_imported_photo_larger_than_the_app_stores_is_refused(rich, app, db):
 
 
 def test_photos_over_the_import_pixel_budget_are_refused(rich, app, db, monkeypatch):
-    monkeypatch.setattr(transfer, "MAX_IMPORT_PIXELS", 800 * 600 - 1)
+    monkeypatch.setattr(reading, "MAX_IMPORT_PIXELS", 800 * 600 - 1)
     other = newcomer(app)
     response = import_file(other, json.dumps(rich).encode())
     assert response.status_code == 422 and "photos: hold more than" in text_of(response)
@@ -447,13 +448,13 @@ def test_two_imports_racing_into_one_account_give_one_success_and_one_refusal(ri
     first, second = newcomer(app), app.test_client()
     Auth(second).login(email="new@example.com")
     both_checked = threading.Barrier(2, timeout=10)
-    images = transfer._images  # read after the early check, before the write transaction
+    images = importing.reencoded_photos  # read after the early check, before the write transaction
 
     def after_both_checked(*args, **kwargs):
         both_checked.wait()
         return images(*args, **kwargs)
 
-    monkeypatch.setattr(transfer, "_images", after_both_checked)
+    monkeypatch.setattr(importing, "reencoded_photos", after_both_checked)
     answers = []
 
     def run(client):
