@@ -4,7 +4,22 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from model.store._sql import json_array, one, rows, stamp
 from model.store.db import immediate
+
+__all__ = [
+    "Enrollment",
+    "Pause",
+    "Screening",
+    "add_pause",
+    "end_pause",
+    "enrollment_of",
+    "enrollments_of",
+    "latest_screening",
+    "save_screening",
+    "start_enrollment",
+    "stop_enrollment",
+]
 
 
 @dataclass(frozen=True)
@@ -64,26 +79,35 @@ def _day(text):
 def _pauses(db, enrollment_ids):
     by_enrollment: dict[int, list] = {enrollment_id: [] for enrollment_id in enrollment_ids}
     if enrollment_ids:
-        marks = ",".join("?" * len(enrollment_ids))
-        for row in db.execute(
-            f"SELECT enrollment_id, id, first_day, last_day, reason FROM pauses "
-            f"WHERE enrollment_id IN ({marks}) ORDER BY first_day",
-            list(enrollment_ids),
+        for row in rows(
+            db,
+            "SELECT enrollment_id, id, first_day, last_day, reason FROM pauses "
+            "WHERE enrollment_id IN (SELECT value FROM json_each(?)) ORDER BY first_day",
+            [json_array(enrollment_ids)],
         ):
-            by_enrollment[row[0]].append(Pause(row[1], _day(row[2]), _day(row[3]), row[4]))
+            by_enrollment[row["enrollment_id"]].append(
+                Pause(
+                    id=row["id"], first_day=_day(row["first_day"]), last_day=_day(row["last_day"]), reason=row["reason"]
+                )
+            )
     return by_enrollment
 
 
 def _enrollments(db, where, params):
-    rows = db.execute(
-        f"SELECT {ENROLLMENT_COLUMNS} FROM enrollments WHERE {where} ORDER BY start_day, id", params
-    ).fetchall()
-    pauses = _pauses(db, [row[0] for row in rows])
+    found = rows(db, f"SELECT {ENROLLMENT_COLUMNS} FROM enrollments WHERE {where} ORDER BY start_day, id", params)
+    pauses = _pauses(db, [row["id"] for row in found])
     return [
         Enrollment(
-            row[0], row[1], row[2], _day(row[3]), json.loads(row[4]), row[5], _day(row[6]), tuple(pauses[row[0]])
+            id=row["id"],
+            user_id=row["user_id"],
+            program_id=row["program_id"],
+            start_day=_day(row["start_day"]),
+            options=json.loads(row["options"]),
+            status=row["status"],
+            stopped_on=_day(row["stopped_on"]),
+            pauses=tuple(pauses[row["id"]]),
         )
-        for row in rows
+        for row in found
     ]
 
 
@@ -107,51 +131,52 @@ def start_enrollment(db, user_id, program_id, start_day, options, screening, now
     Returns None when the user already follows this program (nothing is written).
     """
     with immediate(db):
-        if db.execute(
-            "SELECT 1 FROM enrollments WHERE user_id = ? AND program_id = ? AND status = 'active'",
+        if one(
+            db,
+            "SELECT 1 AS following FROM enrollments WHERE user_id = ? AND program_id = ? AND status = 'active'",
             [user_id, program_id],
-        ).fetchone():
+        ):
             return None
         _insert_screening(db, user_id, screening, now)
-        cursor = db.execute(
-            "INSERT INTO enrollments (user_id, program_id, start_day, options, created_at) VALUES (?, ?, ?, ?, ?)",
-            [
-                user_id,
-                program_id,
-                start_day.isoformat(),
-                json.dumps(options, sort_keys=True),
-                now.isoformat(timespec="seconds"),
-            ],
+        # JSON columns are written as text here (sorted keys): sqlite-utils would dump dicts itself, unsorted.
+        enrollment_id = (
+            db.table("enrollments")
+            .insert(
+                {
+                    "user_id": user_id,
+                    "program_id": program_id,
+                    "start_day": start_day.isoformat(),
+                    "options": json.dumps(options, sort_keys=True),
+                    "created_at": stamp(now),
+                }
+            )
+            .last_rowid
         )
-        db.execute(
-            "INSERT INTO enrollment_versions (enrollment_id, user_id, effective_day, phases, options, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                cursor.lastrowid,
-                user_id,
-                start_day.isoformat(),
-                json.dumps(phases),
-                json.dumps(options, sort_keys=True),
-                now.isoformat(timespec="seconds"),
-            ],
+        db.table("enrollment_versions").insert(
+            {
+                "enrollment_id": enrollment_id,
+                "user_id": user_id,
+                "effective_day": start_day.isoformat(),
+                "phases": json.dumps(phases),
+                "options": json.dumps(options, sort_keys=True),
+                "created_at": stamp(now),
+            }
         )
-    return cursor.lastrowid
+    return enrollment_id
 
 
 def _insert_screening(db, user_id, screening, now):
     device_id, version, answers, confirmed, answered_on = screening
-    db.execute(
-        "INSERT INTO screenings (user_id, device_id, questions_version, answers, clinician_confirmed, "
-        "answered_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            user_id,
-            device_id,
-            version,
-            json.dumps(answers, sort_keys=True),
-            int(confirmed),
-            answered_on.isoformat(),
-            now.isoformat(timespec="seconds"),
-        ],
+    db.table("screenings").insert(
+        {
+            "user_id": user_id,
+            "device_id": device_id,
+            "questions_version": version,
+            "answers": json.dumps(answers, sort_keys=True),
+            "clinician_confirmed": int(confirmed),
+            "answered_on": answered_on.isoformat(),
+            "created_at": stamp(now),
+        }
     )
 
 
@@ -171,14 +196,22 @@ def save_screening(db, user_id, screening, now, enrollment_options=None):
 
 
 def latest_screening(db, user_id, device_id):
-    row = db.execute(
+    row = one(
+        db,
         "SELECT id, device_id, questions_version, answers, clinician_confirmed, answered_on "
         "FROM screenings WHERE user_id = ? AND device_id = ? ORDER BY id DESC LIMIT 1",
         [user_id, device_id],
-    ).fetchone()
+    )
     if row is None:
         return None
-    return Screening(row[0], row[1], row[2], json.loads(row[3]), bool(row[4]), _day(row[5]))
+    return Screening(
+        id=row["id"],
+        device_id=row["device_id"],
+        questions_version=row["questions_version"],
+        answers=json.loads(row["answers"]),
+        clinician_confirmed=bool(row["clinician_confirmed"]),
+        answered_on=_day(row["answered_on"]),
+    )
 
 
 def stop_enrollment(db, user_id, enrollment_id, day):
@@ -195,17 +228,27 @@ def add_pause(db, user_id, enrollment_id, first_day, last_day, reason):
     far = "9999-12-31"
     end = last_day.isoformat() if last_day else far
     with immediate(db):
-        overlap = db.execute(
-            "SELECT 1 FROM pauses WHERE enrollment_id = ? AND first_day <= ? AND coalesce(last_day, ?) >= ?",
+        overlap = one(
+            db,
+            "SELECT 1 AS overlaps FROM pauses "
+            "WHERE enrollment_id = ? AND first_day <= ? AND coalesce(last_day, ?) >= ?",
             [enrollment_id, end, far, first_day.isoformat()],
-        ).fetchone()
+        )
         if overlap:
             return None
-        cursor = db.execute(
-            "INSERT INTO pauses (enrollment_id, user_id, first_day, last_day, reason) VALUES (?, ?, ?, ?, ?)",
-            [enrollment_id, user_id, first_day.isoformat(), last_day.isoformat() if last_day else None, reason],
+        return (
+            db.table("pauses")
+            .insert(
+                {
+                    "enrollment_id": enrollment_id,
+                    "user_id": user_id,
+                    "first_day": first_day.isoformat(),
+                    "last_day": last_day.isoformat() if last_day else None,
+                    "reason": reason,
+                }
+            )
+            .last_rowid
         )
-    return cursor.lastrowid
 
 
 def end_pause(db, user_id, pause_id, last_day):

@@ -1,6 +1,9 @@
 """Every row of a user, out (export) and back in (import), in one transaction."""
 
+from model.store._sql import one, rows
 from model.store.db import immediate
+
+__all__ = ["TABLES", "AccountNotEmpty", "has_history", "import_rows", "rows_of_user"]
 
 # Table → columns exported (ids and user ids are not: an import gets new ones).
 SETTINGS = (
@@ -62,13 +65,13 @@ ORDER = {
 
 def rows_of_user(db, user_id) -> dict:
     """{"settings": {...}, table: [row dicts]} for every table holding the user's data."""
-    settings = db.execute(f"SELECT {', '.join(SETTINGS)} FROM users WHERE id = ?", [user_id]).fetchone()
-    data: dict[str, object] = {"settings": dict(zip(SETTINGS, settings, strict=True))}
+    settings = one(db, f"SELECT {', '.join(SETTINGS)} FROM users WHERE id = ?", [user_id])
+    data: dict[str, object] = {"settings": dict(settings) if settings else None}
     for table, columns in TABLES.items():
-        cursor = db.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE user_id = ? ORDER BY {ORDER[table]}", [user_id]
+        found = rows(
+            db, f"SELECT {', '.join(columns)} FROM {table} WHERE user_id = ? ORDER BY {ORDER[table]}", [user_id]
         )
-        data[table] = [dict(zip(columns, row, strict=True)) for row in cursor]
+        data[table] = [dict(row) for row in found]
     return data
 
 
@@ -78,7 +81,7 @@ class AccountNotEmpty(Exception):
 
 def has_history(db, user_id) -> bool:
     return any(
-        db.execute(f"SELECT 1 FROM {table} WHERE user_id = ? LIMIT 1", [user_id]).fetchone()
+        one(db, f"SELECT 1 AS found FROM {table} WHERE user_id = ? LIMIT 1", [user_id])
         for table in ("enrollments", "sessions", "ticks", "checkins", "photos", "routines", "plans")
     )
 
@@ -87,24 +90,26 @@ def import_rows(db, user_id, data):
     """Insert an export's rows for the user, all or nothing; enrollment ids are mapped to new ones.
     (The import use case checks, in the same transaction, that the account is empty.)"""
     with immediate(db):
+        settings = {column: data["settings"][column] for column in SETTINGS}
+        # Named parameters, one per setting; the SET list is the module's own column names.
         db.execute(
-            f"UPDATE users SET {', '.join(f'{c} = ?' for c in SETTINGS)} WHERE id = ?",
-            [data["settings"][c] for c in SETTINGS] + [user_id],
+            f"UPDATE users SET {', '.join(f'{column} = :{column}' for column in SETTINGS)} WHERE id = :user_id",
+            {**settings, "user_id": user_id},
         )
-        new_ids = {}
+        # JSON columns are the export's own text, so sqlite-utils writes every value as it is.
+        new_ids: dict[int, int] = {}
         for row in data["enrollments"]:
-            columns = TABLES["enrollments"][1:]
-            cursor = db.execute(
-                f"INSERT INTO enrollments (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
-                [user_id] + [row[c] for c in columns],
-            )
-            new_ids[row["id"]] = cursor.lastrowid
+            record = _record(user_id, row, TABLES["enrollments"][1:], new_ids)
+            new_ids[row["id"]] = db.table("enrollments").insert(record).last_rowid
         for table, columns in TABLES.items():
-            if table == "enrollments":
-                continue
-            for row in data[table]:
-                values = [new_ids[row[c]] if c == "enrollment_id" else row[c] for c in columns]
-                db.execute(
-                    f"INSERT INTO {table} (user_id, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
-                    [user_id, *values],
-                )
+            if table != "enrollments":
+                db.table(table).insert_all(_record(user_id, row, columns, new_ids) for row in data[table])
+
+
+def _record(user_id, row, columns, new_ids) -> dict:
+    """What to insert for the user: the export row's `columns` (a missing one is a KeyError, one not listed is
+    left out), its enrollment id mapped to the new one."""
+    record = {"user_id": user_id}
+    for column in columns:
+        record[column] = new_ids[row[column]] if column == "enrollment_id" else row[column]
+    return record

@@ -1,8 +1,8 @@
 """Signed-in browsers (rows of `logins`): what each said it was, when it was last seen, signing one out."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
+from model.store._sql import rows, stamp, value
 from model.store.db import immediate
 
 __all__ = ["LoginRow", "login_last_seen", "logins_of", "note_login", "revoke_login"]
@@ -19,26 +19,28 @@ class LoginRow:
     address: str
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
 def logins_of(db, user_id, not_before) -> list:
     """The user's logins that started after `not_before`, the most recently seen first."""
     return [
-        LoginRow(*row)
-        for row in db.execute(
+        LoginRow(
+            token=row["token"],
+            created_at=row["created_at"],
+            last_seen_at=row["last_seen_at"],
+            user_agent=row["user_agent"],
+            address=row["address"],
+        )
+        for row in rows(
+            db,
             "SELECT token, created_at, last_seen_at, user_agent, address FROM logins "
             "WHERE user_id = ? AND created_at >= ? ORDER BY coalesce(last_seen_at, created_at) DESC, created_at DESC",
-            [user_id, _iso(not_before)],
+            [user_id, stamp(not_before)],
         )
     ]
 
 
 def login_last_seen(db, token) -> str | None:
     """When the login was last seen ('' if never), or None when there is no such login."""
-    row = db.execute("SELECT coalesce(last_seen_at, '') FROM logins WHERE token = ?", [token]).fetchone()
-    return row[0] if row else None
+    return value(db, "SELECT coalesce(last_seen_at, '') AS last_seen FROM logins WHERE token = ?", [token])
 
 
 def note_login(db, token, user_agent, address, now):
@@ -46,7 +48,7 @@ def note_login(db, token, user_agent, address, now):
     with immediate(db):
         db.execute(
             "UPDATE logins SET user_agent = ?, address = ?, last_seen_at = ? WHERE token = ?",
-            [(user_agent or "")[:USER_AGENT_MAX], address or "", _iso(now), token],
+            [(user_agent or "")[:USER_AGENT_MAX], address or "", stamp(now), token],
         )
 
 

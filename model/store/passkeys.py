@@ -3,8 +3,8 @@
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 
+from model.store._sql import one, rows, stamp
 from model.store.db import immediate
 
 __all__ = [
@@ -39,38 +39,54 @@ class Passkey:
 _COLUMNS = "id, user_id, credential_id, public_key, sign_count, transports, user_handle, name, created_at, last_used_at"
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
 def _passkey(row):
     if row is None:
         return None
-    values = list(row)
-    values[5] = json.loads(values[5])
-    return Passkey(*values)
+    return Passkey(
+        id=row["id"],
+        user_id=row["user_id"],
+        credential_id=row["credential_id"],
+        public_key=row["public_key"],
+        sign_count=row["sign_count"],
+        transports=json.loads(row["transports"]),
+        user_handle=row["user_handle"],
+        name=row["name"],
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+    )
 
 
 def passkeys_of(db, user_id) -> list:
     return [
         _passkey(row)
-        for row in db.execute(f"SELECT {_COLUMNS} FROM passkeys WHERE user_id = ? ORDER BY created_at, id", [user_id])
+        for row in rows(db, f"SELECT {_COLUMNS} FROM passkeys WHERE user_id = ? ORDER BY created_at, id", [user_id])
     ]
 
 
 def passkey_by_credential(db, credential_id):
-    return _passkey(db.execute(f"SELECT {_COLUMNS} FROM passkeys WHERE credential_id = ?", [credential_id]).fetchone())
+    return _passkey(one(db, f"SELECT {_COLUMNS} FROM passkeys WHERE credential_id = ?", [credential_id]))
 
 
 def add_passkey(db, user_id, credential_id, public_key, sign_count, transports, user_handle, name, now) -> int:
     """Keep a new passkey and return its id; raise PasskeyKnown when the credential is registered."""
     try:
         with immediate(db):
-            return db.execute(
-                "INSERT INTO passkeys (user_id, credential_id, public_key, sign_count, transports, user_handle, name, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [user_id, credential_id, public_key, sign_count, json.dumps(transports), user_handle, name, _iso(now)],
-            ).lastrowid
+            return (
+                db.table("passkeys")
+                .insert(
+                    {
+                        "user_id": user_id,
+                        "credential_id": credential_id,
+                        "public_key": public_key,
+                        "sign_count": sign_count,
+                        "transports": json.dumps(transports),
+                        "user_handle": user_handle,
+                        "name": name,
+                        "created_at": stamp(now),
+                    }
+                )
+                .last_rowid
+            )
     except sqlite3.IntegrityError as error:
         raise PasskeyKnown(credential_id) from error
 
@@ -78,7 +94,7 @@ def add_passkey(db, user_id, credential_id, public_key, sign_count, transports, 
 def passkey_used(db, passkey_id, sign_count, now):
     with immediate(db):
         db.execute(
-            "UPDATE passkeys SET sign_count = ?, last_used_at = ? WHERE id = ?", [sign_count, _iso(now), passkey_id]
+            "UPDATE passkeys SET sign_count = ?, last_used_at = ? WHERE id = ?", [sign_count, stamp(now), passkey_id]
         )
 
 
@@ -88,14 +104,16 @@ def delete_passkey_if(db, user_id, passkey_id, may_remove) -> str:
     'removed', 'refused', or 'missing' (no such passkey of this user).
     """
     with immediate(db):
-        if db.execute("SELECT 1 FROM passkeys WHERE id = ? AND user_id = ?", [passkey_id, user_id]).fetchone() is None:
+        account = one(
+            db,
+            "SELECT u.password_hash != '' AS has_password, "
+            "(SELECT count(*) FROM passkeys WHERE user_id = u.id) AS passkeys "
+            "FROM passkeys p JOIN users u ON u.id = p.user_id WHERE p.id = ? AND p.user_id = ?",
+            [passkey_id, user_id],
+        )
+        if account is None:
             return "missing"
-        has_password, count = db.execute(
-            "SELECT password_hash != '', (SELECT count(*) FROM passkeys WHERE user_id = users.id) "
-            "FROM users WHERE id = ?",
-            [user_id],
-        ).fetchone()
-        if not may_remove(bool(has_password), count):
+        if not may_remove(bool(account["has_password"]), account["passkeys"]):
             return "refused"
         db.execute("DELETE FROM passkeys WHERE id = ?", [passkey_id])
         return "removed"

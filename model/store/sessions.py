@@ -5,7 +5,27 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from model.store._sql import json_array, one, rows, stamp
 from model.store.db import immediate
+
+__all__ = [
+    "Guided",
+    "SessionState",
+    "add_version",
+    "check_gate",
+    "done_days",
+    "finish_guided",
+    "first_time",
+    "gate_checks",
+    "guided_session",
+    "move_guided",
+    "record_step",
+    "sessions_on",
+    "set_tick",
+    "start_guided",
+    "ticks_on",
+    "versions_of",
+]
 
 
 @dataclass(frozen=True)
@@ -30,20 +50,19 @@ def _refresh_session(db, key, device_id, counted_steps, now, routine_version=Non
     A session with no ticks that was never started in the player is removed. The routine version
     (own routines) is the one the session began with.
     """
-    marks = ",".join("?" * len(counted_steps))
     ticked = frozenset(
-        row[0]
-        for row in db.execute(
-            f"SELECT step_id FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? AND step_id IN ({marks})",
-            key + list(counted_steps),
+        row["step_id"]
+        for row in rows(
+            db,
+            "SELECT step_id FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ? "
+            "AND step_id IN (SELECT value FROM json_each(?))",
+            [*key, json_array(counted_steps)],
         )
     )
     steps_done = len(ticked)
     total = len(counted_steps)
-    row = db.execute(
-        "SELECT started_at, finished_at FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key
-    ).fetchone()
-    started, finished = (row[0], row[1]) if row else (None, None)
+    row = one(db, "SELECT started_at, finished_at FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
+    started, finished = (row["started_at"], row["finished_at"]) if row else (None, None)
     status = "done" if steps_done >= total or finished else "open"
     if not steps_done and not started:
         db.execute("DELETE FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
@@ -54,7 +73,7 @@ def _refresh_session(db, key, device_id, counted_steps, now, routine_version=Non
         "DO UPDATE SET steps_total = excluded.steps_total, steps_done = excluded.steps_done, "
         "status = excluded.status, updated_at = excluded.updated_at, "
         "routine_version = coalesce(sessions.routine_version, excluded.routine_version)",
-        [*key, device_id, total, steps_done, status, now.isoformat(timespec="seconds"), routine_version],
+        [*key, device_id, total, steps_done, status, stamp(now), routine_version],
     )
     return ticked, status
 
@@ -63,7 +82,7 @@ def _write_tick(db, key, step_id, done, now):
     if done:
         db.execute(
             "INSERT OR IGNORE INTO ticks (user_id, day, routine_id, step_id, ticked_at) VALUES (?, ?, ?, ?, ?)",
-            [*key, step_id, now.isoformat(timespec="seconds")],
+            [*key, step_id, stamp(now)],
         )
     else:
         db.execute(
@@ -77,7 +96,7 @@ def first_time(db, user_id, client_id, now) -> bool:
         return True
     cursor = db.execute(
         "INSERT OR IGNORE INTO client_requests (user_id, client_id, applied_at) VALUES (?, ?, ?)",
-        [user_id, client_id, now.isoformat(timespec="seconds")],
+        [user_id, client_id, stamp(now)],
     )
     return cursor.rowcount == 1
 
@@ -111,9 +130,9 @@ def set_tick(
 def ticks_on(db, user_id, day: date) -> set:
     """(routine_id, step_id) pairs ticked on the day."""
     return {
-        (row[0], row[1])
-        for row in db.execute(
-            "SELECT routine_id, step_id FROM ticks WHERE user_id = ? AND day = ?", [user_id, day.isoformat()]
+        (row["routine_id"], row["step_id"])
+        for row in rows(
+            db, "SELECT routine_id, step_id FROM ticks WHERE user_id = ? AND day = ?", [user_id, day.isoformat()]
         )
     }
 
@@ -121,8 +140,16 @@ def ticks_on(db, user_id, day: date) -> set:
 def sessions_on(db, user_id, day: date) -> dict:
     """routine_id → SessionState for the day's started or done sessions."""
     return {
-        row[0]: SessionState(*row)
-        for row in db.execute(
+        row["routine_id"]: SessionState(
+            routine_id=row["routine_id"],
+            device_id=row["device_id"],
+            steps_done=row["steps_done"],
+            steps_total=row["steps_total"],
+            status=row["status"],
+            routine_version=row["routine_version"],
+        )
+        for row in rows(
+            db,
             "SELECT routine_id, device_id, steps_done, steps_total, status, routine_version FROM sessions "
             "WHERE user_id = ? AND day = ?",
             [user_id, day.isoformat()],
@@ -133,14 +160,15 @@ def sessions_on(db, user_id, day: date) -> dict:
 def done_days(db, user_id, since: date, until: date):
     """Days with a done session in [since, until], by routine and by device (sorted)."""
     by_routine, by_device = defaultdict(list), defaultdict(set)
-    for routine_id, device_id, day in db.execute(
+    for row in rows(
+        db,
         "SELECT routine_id, device_id, day FROM sessions WHERE user_id = ? AND status = 'done' "
         "AND day BETWEEN ? AND ? ORDER BY day",
         [user_id, since.isoformat(), until.isoformat()],
     ):
-        parsed = date.fromisoformat(day)
-        by_routine[routine_id].append(parsed)
-        by_device[device_id].add(parsed)
+        day = date.fromisoformat(row["day"])
+        by_routine[row["routine_id"]].append(day)
+        by_device[row["device_id"]].add(day)
     return by_routine, {device: sorted(days) for device, days in by_device.items()}
 
 
@@ -148,14 +176,18 @@ def versions_of(db, user_id, enrollment_ids) -> dict:
     """enrollment id → [(effective_day, phases or None, options)], oldest first."""
     found = defaultdict(list)
     if enrollment_ids:
-        marks = ",".join("?" * len(enrollment_ids))
-        for row in db.execute(
-            f"SELECT enrollment_id, effective_day, phases, options FROM enrollment_versions "
-            f"WHERE user_id = ? AND enrollment_id IN ({marks}) ORDER BY effective_day",
-            [user_id, *enrollment_ids],
+        for row in rows(
+            db,
+            "SELECT enrollment_id, effective_day, phases, options FROM enrollment_versions "
+            "WHERE user_id = ? AND enrollment_id IN (SELECT value FROM json_each(?)) ORDER BY effective_day",
+            [user_id, json_array(enrollment_ids)],
         ):
-            found[row[0]].append(
-                (date.fromisoformat(row[1]), json.loads(row[2]) if row[2] else None, json.loads(row[3]))
+            found[row["enrollment_id"]].append(
+                (
+                    date.fromisoformat(row["effective_day"]),
+                    json.loads(row["phases"]) if row["phases"] else None,
+                    json.loads(row["options"]),
+                )
             )
     return found
 
@@ -174,7 +206,7 @@ def add_version(db, user_id, enrollment_id, effective_day: date, phases, options
                 effective_day.isoformat(),
                 json.dumps(phases) if phases is not None else None,
                 json.dumps(options, sort_keys=True),
-                now.isoformat(timespec="seconds"),
+                stamp(now),
             ],
         )
         db.execute(
@@ -186,8 +218,8 @@ def add_version(db, user_id, enrollment_id, effective_day: date, phases, options
 def gate_checks(db, user_id) -> dict:
     """(device_id, gate_id) → the day the user did that one-time test."""
     return {
-        (row[0], row[1]): date.fromisoformat(row[2])
-        for row in db.execute("SELECT device_id, gate_id, day FROM gate_checks WHERE user_id = ?", [user_id])
+        (row["device_id"], row["gate_id"]): date.fromisoformat(row["day"])
+        for row in rows(db, "SELECT device_id, gate_id, day FROM gate_checks WHERE user_id = ?", [user_id])
     }
 
 
@@ -225,37 +257,39 @@ GUIDED_COLUMNS = "id, user_id, day, routine_id, device_id, steps, current_step, 
 
 def guided_session(db, user_id, session_id):
     """The user's session with that id (None for someone else's or a checklist-only one)."""
-    row = db.execute(
+    row = one(
+        db,
         f"SELECT {GUIDED_COLUMNS} FROM sessions WHERE id = ? AND user_id = ? AND steps IS NOT NULL",
         [session_id, user_id],
-    ).fetchone()
+    )
     if row is None:
         return None
-    done = frozenset(
-        r[0]
-        for r in db.execute(
-            "SELECT step_id FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ?", [user_id, row[2], row[3]]
-        )
-    )
     return Guided(
-        row[0],
-        row[1],
-        date.fromisoformat(row[2]),
-        row[3],
-        row[4],
-        tuple(json.loads(row[5])),
-        row[6],
-        tuple(json.loads(row[7])),
-        done,
-        row[8],
-        row[9],
+        id=row["id"],
+        user_id=row["user_id"],
+        day=date.fromisoformat(row["day"]),
+        routine_id=row["routine_id"],
+        device_id=row["device_id"],
+        steps=tuple(json.loads(row["steps"])),
+        current_step=row["current_step"],
+        skipped=tuple(json.loads(row["skipped"])),
+        done=frozenset(_ticked(db, [user_id, row["day"], row["routine_id"]])),
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
     )
+
+
+def _ticked(db, key) -> list:
+    """The step ids ticked in the session of `key` (user id, day, routine id)."""
+    return [
+        row["step_id"]
+        for row in rows(db, "SELECT step_id FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ?", key)
+    ]
 
 
 def start_guided(db, user_id, day: date, routine_id, device_id, steps, now, routine_version=None) -> int:
     """Start the day's guided session of a routine, or return the one already started."""
     key = [user_id, day.isoformat(), routine_id]
-    stamp = now.isoformat(timespec="seconds")
     with immediate(db):
         db.execute(
             "INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
@@ -263,16 +297,13 @@ def start_guided(db, user_id, day: date, routine_id, device_id, steps, now, rout
             "ON CONFLICT (user_id, day, routine_id) DO UPDATE SET started_at = coalesce(started_at, "
             "excluded.started_at), steps = coalesce(steps, excluded.steps), "
             "routine_version = coalesce(sessions.routine_version, excluded.routine_version)",
-            [*key, device_id, len(steps), stamp, stamp, json.dumps(list(steps)), routine_version],
+            [*key, device_id, len(steps), stamp(now), stamp(now), json.dumps(list(steps)), routine_version],
         )
-        session_id, stored = db.execute(
-            "SELECT id, steps FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key
-        ).fetchone()
-        counted = [step["id"] for step in json.loads(stored)]
+        (session,) = rows(db, "SELECT id, steps FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
+        session_id = session["id"]
+        counted = [step["id"] for step in json.loads(session["steps"])]
         _refresh_session(db, key, device_id, counted, now)
-        ticked = {
-            r[0] for r in db.execute("SELECT step_id FROM ticks WHERE user_id = ? AND day = ? AND routine_id = ?", key)
-        }
+        ticked = set(_ticked(db, key))
         db.execute(
             "UPDATE sessions SET current_step = ? WHERE id = ? AND current_step IS NULL AND finished_at IS NULL",
             [next((step for step in counted if step not in ticked), None), session_id],
@@ -312,6 +343,6 @@ def finish_guided(db, session: Guided, now):
     with immediate(db):
         db.execute(
             "UPDATE sessions SET finished_at = ?, current_step = NULL WHERE id = ? AND finished_at IS NULL",
-            [now.isoformat(timespec="seconds"), session.id],
+            [stamp(now), session.id],
         )
         _refresh_session(db, key, session.device_id, session.step_ids, now)

@@ -3,11 +3,30 @@
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 
-from flask_login import UserMixin
-
+from model.store._sql import one, stamp, value
 from model.store.db import immediate
+
+__all__ = [
+    "EmailTaken",
+    "User",
+    "count_rows_of_user",
+    "create_login",
+    "create_user",
+    "delete_login",
+    "delete_user",
+    "ping",
+    "rehash_password",
+    "set_calendar_token",
+    "set_password",
+    "set_reminder_time",
+    "update_cues",
+    "update_settings",
+    "user_by_calendar_token",
+    "user_by_email",
+    "user_by_id",
+    "user_for_login",
+]
 
 
 class EmailTaken(Exception):
@@ -15,7 +34,13 @@ class EmailTaken(Exception):
 
 
 @dataclass(frozen=True)
-class User(UserMixin):
+class User:
+    """A user as the store reads it; also the signed-in user flask-login keeps for a request.
+
+    flask-login only duck-types its user objects (`is_authenticated`, `is_active`, `is_anonymous`,
+    `get_id`), so the store needs no flask-login of its own: a stored user is a real, active one.
+    """
+
     id: int
     email: str
     password_hash: str
@@ -32,6 +57,18 @@ class User(UserMixin):
     login_token: str | None = None
     has_own: bool | None = None  # made own routines or plans (None: not looked up)
 
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
     def get_id(self):
         # flask-login keeps this in the session and the remember-me cookie: it names the
         # login row, not the user, so revoking the row signs that browser out.
@@ -39,50 +76,73 @@ class User(UserMixin):
 
 
 USER_COLUMNS = (
-    "id, email, password_hash, time_zone, day_start_hour, week_start, created_at, "
-    "cue_beep, cue_vibrate, cue_voice, auto_advance, calendar_token, reminder_time"
+    "id",
+    "email",
+    "password_hash",
+    "time_zone",
+    "day_start_hour",
+    "week_start",
+    "created_at",
+    "cue_beep",
+    "cue_vibrate",
+    "cue_voice",
+    "auto_advance",
+    "calendar_token",
+    "reminder_time",
 )
+_SELECT_USER = f"SELECT {', '.join(USER_COLUMNS)} FROM users"
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def _user(row, token=None):
-    if not row:
+def _user(row, login_token=None, has_own=None):
+    if row is None:
         return None
-    has_own = bool(row[13]) if len(row) > 13 else None
-    return User(*row[:7], *(bool(flag) for flag in row[7:11]), *row[11:13], login_token=token, has_own=has_own)
+    return User(
+        id=row["id"],
+        email=row["email"],
+        password_hash=row["password_hash"],
+        time_zone=row["time_zone"],
+        day_start_hour=row["day_start_hour"],
+        week_start=row["week_start"],
+        created_at=row["created_at"],
+        cue_beep=bool(row["cue_beep"]),
+        cue_vibrate=bool(row["cue_vibrate"]),
+        cue_voice=bool(row["cue_voice"]),
+        auto_advance=bool(row["auto_advance"]),
+        calendar_token=row["calendar_token"],
+        reminder_time=row["reminder_time"],
+        login_token=login_token,
+        has_own=has_own,
+    )
 
 
 def create_user(db, email, password_hash, time_zone, now) -> int:
     """Insert a user and return its id; raise EmailTaken for a known email."""
     try:
         with immediate(db):
-            cursor = db.execute(
-                "INSERT INTO users (email, password_hash, time_zone, created_at) VALUES (?, ?, ?, ?)",
-                [email, password_hash, time_zone, _iso(now)],
+            return (
+                db.table("users")
+                .insert(
+                    {"email": email, "password_hash": password_hash, "time_zone": time_zone, "created_at": stamp(now)}
+                )
+                .last_rowid
             )
     except sqlite3.IntegrityError as error:
         raise EmailTaken(email) from error
-    return cursor.lastrowid
 
 
 def user_by_email(db, email):
-    row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE email = ?", [email]).fetchone()
-    return _user(row)
+    return _user(one(db, f"{_SELECT_USER} WHERE email = ?", [email]))
 
 
 def user_by_id(db, user_id):
-    row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", [user_id]).fetchone()
-    return _user(row)
+    return _user(one(db, f"{_SELECT_USER} WHERE id = ?", [user_id]))
 
 
 def create_login(db, user_id, now) -> str:
     """Record a new signed-in browser for the user and return its secret token."""
     token = secrets.token_urlsafe(32)
     with immediate(db):
-        db.execute("INSERT INTO logins (token, user_id, created_at) VALUES (?, ?, ?)", [token, user_id, _iso(now)])
+        db.table("logins").insert({"token": token, "user_id": user_id, "created_at": stamp(now)})
     return token
 
 
@@ -91,14 +151,15 @@ def user_for_login(db, token, not_before):
 
     The same query says whether the user has own routines or plans (most pages need to know).
     """
-    row = db.execute(
-        f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))}, "
+    row = one(
+        db,
+        f"SELECT {', '.join('u.' + column for column in USER_COLUMNS)}, "
         "EXISTS (SELECT 1 FROM routines r WHERE r.user_id = u.id) "
-        "OR EXISTS (SELECT 1 FROM plans p WHERE p.user_id = u.id) "
+        "OR EXISTS (SELECT 1 FROM plans p WHERE p.user_id = u.id) AS has_own "
         "FROM logins l JOIN users u ON u.id = l.user_id WHERE l.token = ? AND l.created_at >= ?",
-        [token, _iso(not_before)],
-    ).fetchone()
-    return _user(row, token)
+        [token, stamp(not_before)],
+    )
+    return _user(row, token, bool(row["has_own"])) if row else None
 
 
 def delete_login(db, token):
@@ -135,8 +196,7 @@ def update_cues(db, user_id, beep, vibrate, voice, auto_advance):
 
 
 def user_by_calendar_token(db, token):
-    row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE calendar_token = ?", [token]).fetchone()
-    return _user(row)
+    return _user(one(db, f"{_SELECT_USER} WHERE calendar_token = ?", [token]))
 
 
 def set_calendar_token(db, user_id, token):
@@ -162,12 +222,12 @@ def count_rows_of_user(db, user_id) -> int:
     for table in db.table_names():
         columns = {column.name for column in db[table].columns}
         if table == "users":
-            total += db.execute("SELECT count(*) FROM users WHERE id = ?", [user_id]).fetchone()[0]
+            total += value(db, "SELECT count(*) FROM users WHERE id = ?", [user_id])
         elif "user_id" in columns:
-            total += db.execute(f"SELECT count(*) FROM [{table}] WHERE user_id = ?", [user_id]).fetchone()[0]
+            total += value(db, f"SELECT count(*) FROM [{table}] WHERE user_id = ?", [user_id])
     return total
 
 
 def ping(db):
     """Read something from the database (raises when it cannot answer): the health check."""
-    return db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    return value(db, "SELECT count(*) FROM _sqlite_migrations")
