@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from model import today as days
+from model import wording
 
 FEED_DAYS = 28
 
@@ -39,7 +40,9 @@ def feed(db, catalog, user, today, now) -> bytes:
             event.add("dtstart", start)
             event.add("dtend", start + timedelta(minutes=minutes))
             event.add("summary", f"FaceReps: {card.routine.name}")
-            event.add("description", f"{card.program.name}: {card.verdict.reason}. About {minutes} min.")
+            event.add(
+                "description", f"{card.program.name}: {wording.verdict_reason(card.verdict)}. About {minutes} min."
+            )
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", f"Time for {card.routine.name}")

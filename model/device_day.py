@@ -7,7 +7,7 @@ exclusions and tool limit.
 
 from datetime import date, timedelta
 
-from model import store
+from model import store, wording
 from model.refusals import Refused
 from model.rules import device_rules, schedule
 
@@ -76,4 +76,4 @@ def check(db, catalog, user_id, card, day: date, names: dict) -> None:
     uses = uses_around(db, catalog, user_id, day, gap_for(card.device, card.enrollment.options), names)
     refused = refusal_for(db, catalog, user_id, card, day, uses)
     if refused:
-        raise Refused(refused.message)
+        raise Refused(wording.refusal_message(refused))

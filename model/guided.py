@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from model import device_day, store
+from model import device_day, store, wording
 from model.catalog import Step
 from model.refusals import NotFound, Refused
 from model.store.db import immediate
@@ -69,7 +69,11 @@ def start(db, catalog, user, day, today, routine_id, now) -> int:
     if card is None:
         raise NotFound("That routine is not in your programs today.")
     if not card.tickable:
-        raise Refused(card.refusal.message if card.refusal else f"Not today: {card.verdict.reason}.")
+        raise Refused(
+            wording.refusal_message(card.refusal)
+            if card.refusal
+            else f"Not today: {wording.verdict_reason(card.verdict)}."
+        )
     return store.start_guided(
         db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now, version_of(card)
     )
@@ -101,7 +105,7 @@ def _check_rules(db, catalog, user, player) -> None:
     if card is None:
         return
     if card.refusal and not card.started:
-        raise Refused(card.refusal.message)
+        raise Refused(wording.refusal_message(card.refusal))
     device_day.check(db, catalog, user.id, card, day, view.names)
 
 

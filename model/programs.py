@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from model import overlap, plans, store
+from model import overlap, plans, store, wording
 from model.enrolled import phase_snapshot
 from model.refusals import INVALID, NotFound, Refused, refuse_if
 from model.rules import screening
@@ -65,6 +65,8 @@ def routine_taken(db, catalog, user_id, program) -> str | None:
 
 @dataclass(frozen=True)
 class EarlierAnswers:
+    """The user's last answers to a device's questions, as a form, and the day they were given."""
+
     answered_on: date
     form: dict
 
@@ -107,7 +109,9 @@ def _start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
     elif start_day and start_day > today + MAX_START_AHEAD:
         problems["start_day"] = "Start within the next year."
     elif start_day and start_day < verdict.earliest_start:
-        problems["start_day"] = f"Because of your answers, start on {verdict.earliest_start:%-d %B %Y} or later."
+        problems["start_day"] = (
+            f"Because of your answers, start on {wording.date_long(verdict.earliest_start)} or later."
+        )
         outcome.start_day = verdict.earliest_start
     if verdict.clinician and form.get("clinician_confirmed") != "on":
         problems["clinician_confirmed"] = "Confirm that you have checked with a clinician."

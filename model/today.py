@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from model import device_day, routines, store
+from model import device_day, routines, store, wording
 from model.device_day import gap_for
 from model.enrolled import SKIP_REASON, history_start, plans_for, user_steps
 from model.refusals import INVALID, NotFound, Refused
@@ -109,7 +109,7 @@ def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True)
         )
         verdict = schedule.evaluate(plan, history, day, user.week_start)
         if verdict.state == "paused" and day in plan.skip_days:
-            verdict = schedule.Verdict("skipped", "skipped: a chosen skip is never a miss")
+            verdict = schedule.Verdict("skipped", "skipped")
         session = sessions.get(routine.id)
         card = Card(
             enrollment,
@@ -158,7 +158,8 @@ def _apply_device_rules(db, catalog, user, card, day, uses):
         old = card.verdict
         card.verdict = schedule.Verdict(
             card.refusal.kind,
-            card.refusal.reason,
+            "device_rule",
+            refusal=card.refusal,
             phase=old.phase,
             next_day=card.refusal.next_day,
             planned=old.planned,
@@ -194,7 +195,8 @@ def _settle_conflicts(catalog, cards, day):
             continue
         card.verdict = schedule.Verdict(
             "excluded",
-            f"{clash.device.name.lower()} is planned today and does not mix",
+            "clash",
+            other=clash.device.name,
             phase=card.verdict.phase,
             next_day=day + timedelta(days=1),
             planned=card.verdict.planned,
@@ -241,8 +243,8 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
 
 def _not_on_this_day(card) -> str:
     if card.refusal:
-        return card.refusal.message
-    return f"Not on this day: {card.verdict.reason}."
+        return wording.refusal_message(card.refusal)
+    return f"Not on this day: {wording.verdict_reason(card.verdict)}."
 
 
 def skip(db, catalog, user, day: date, today: date, routine_id, undo=False):

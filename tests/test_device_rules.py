@@ -227,15 +227,13 @@ def test_pure_refusal_names_the_other_plan_and_spares_the_session_itself():
     uses = [device_rules.Use(day, "a", "microcurrent", "Plan A", True)]
     assert device_rules.refusal(device, 1, uses, day, "a") is None
     refused = device_rules.refusal(device, 1, uses, day, "b")
-    assert refused.kind == "spacing" and refused.reason.startswith("done today with Plan A")
+    assert (refused.kind, refused.why, refused.program, refused.done) == ("spacing", "one_a_day", "Plan A", True)
     assert refused.next_day == day + timedelta(days=1)
     assert device_rules.refusal(device, 1, uses, day + timedelta(days=1), "b") is None
     needling = catalog.devices["microneedling"]
     later = [device_rules.Use(day + timedelta(days=1), "a", "microneedling", "Plan A", True)]
-    assert (
-        "too close to your session with Plan A on Wednesday 25 November"
-        in device_rules.refusal(needling, 2, later, day, "a").reason
-    )
+    close = device_rules.refusal(needling, 2, later, day, "a")
+    assert (close.why, close.program, close.other_day, close.gap) == ("too_close", "Plan A", day + timedelta(days=1), 2)
     unfinished = [device_rules.Use(day - timedelta(days=1), "a", "microneedling", "Plan A", False)]
     assert device_rules.refusal(needling, 2, unfinished, day, "a") is None  # only done sessions space
 

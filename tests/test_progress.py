@@ -44,6 +44,15 @@ def test_the_current_week_only_misses_what_it_can_no_longer_make_up():
     assert kinds(late) == ["done", "rest", "rest", "missed", "missed", "open", "planned"]
 
 
+def test_a_series_counts_its_week_once_as_its_sessions_go_by():
+    """The phase is the phase's name: "Series 1 of 10" then "Series 2 of 10" is one phase, planned once."""
+    series = PhaseRule("Series", "sessions_over_weeks", count=10, weeks=5, length_sessions=10)
+    p = Plan(MONDAY, (Version(MONDAY, (series,)),))
+    w = week(p, done(MONDAY, MONDAY + 2 * D), MONDAY, MONDAY + 6 * D)
+    assert (w.planned, w.done, w.missed) == (2, 2, 0)
+    assert w.phase.name == "Series" and (w.phase.n, w.phase.total) == (3, 10)
+
+
 def test_paused_days_are_neither_due_nor_missed():
     p = plan(pauses=[(MONDAY + 3 * D, MONDAY + 6 * D)])
     w = week(p, done(MONDAY, MONDAY + D), MONDAY, MONDAY + 10 * D)

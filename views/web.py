@@ -7,6 +7,7 @@ from flask import abort, current_app, g, make_response, redirect, render_templat
 from flask_login import current_user
 from htmx_flask import request  # flask's request, typed with its .htmx details
 
+from model import wording
 from model.catalog import AREAS
 from model.catalog import own as own_catalog
 from model.rules.schedule import local_day
@@ -21,6 +22,21 @@ def init_app(app):
     app.add_template_filter(sentence)
     app.add_template_filter(area_name)
     app.add_template_filter(path_part)
+    # The English for the core's facts (model/wording.py).
+    for words in (
+        wording.verdict_reason,
+        wording.refusal_reason,
+        wording.phase_label,
+        wording.day_mark,
+        wording.day_long,
+        wording.day_short,
+        wording.day_month,
+        wording.day_month_short,
+        wording.date_long,
+        wording.date_short,
+        wording.date_time,
+    ):
+        app.add_template_filter(words)
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["asset"] = asset
 

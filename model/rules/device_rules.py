@@ -3,6 +3,7 @@
 Spacing, same-day exclusions and the tool's use limit belong to the device, not to one enrollment:
 a second plan on the same device shares them. `refusal` says why a new session on a day would
 break one of them; `week_preview` plays a week forward to show which sessions two plans would give.
+A refusal holds facts (model/wording.py puts them in words).
 """
 
 import itertools
@@ -25,20 +26,24 @@ class Use:
 
 @dataclass(frozen=True)
 class Refusal:
+    """Why a new session breaks a device rule, as facts.
+
+    why: one_a_day (spacing of one day: a session of another plan that day), too_close (a longer
+    spacing), never_share (a device that never shares a day with this one), tool_worn (the tool's
+    use limit is reached).
+    """
+
     kind: str  # spacing | excluded | tool
-    reason: str  # in words, naming the other program ("done today with ...")
+    why: str  # one_a_day | too_close | never_share | tool_worn
+    device: str  # the device whose rule it is, by its name
+    day: date  # the day of the new session
     next_day: date | None = None
-
-    @property
-    def message(self) -> str:
-        """The reason as a sentence, for a refused request."""
-        return f"{self.reason[:1].upper()}{self.reason[1:]}."
-
-
-def _when(day: date, other: date) -> str:
-    if other == day:
-        return "today"
-    return f"on {other:%A} {other.day} {other:%B}"
+    program: str = ""  # the other program or plan (or routine) whose session is in the way
+    done: bool = False  # that session is done (False: started, steps ticked)
+    other_day: date | None = None  # that session's day
+    other_device: str = ""  # never_share: the device of that session
+    gap: int = 0  # too_close: days between sessions
+    uses: int = 0  # tool_worn: sessions with the tool so far
 
 
 def refusal(device, gap: int, uses, day: date, routine_id: str, conflicts=(), tool_uses_so_far=0):
@@ -48,7 +53,6 @@ def refusal(device, gap: int, uses, day: date, routine_id: str, conflicts=(), to
     that never share a day with it). A session of the same routine on the same day is this one
     and never refuses itself. None: nothing stands in the way.
     """
-    name = device.name.lower()
     for use in sorted(uses, key=lambda u: (u.day != day, abs((u.day - day).days))):
         if use.device_id != device.id or (use.routine_id == routine_id and use.day == day):
             continue
@@ -56,34 +60,44 @@ def refusal(device, gap: int, uses, day: date, routine_id: str, conflicts=(), to
             continue
         distance = abs((use.day - day).days)
         if gap and distance < gap:
-            how = "done" if use.done else "started"
             if gap == 1:
                 return Refusal(
                     "spacing",
-                    f"{how} today with {use.label}: at most one {name} session a day",
+                    "one_a_day",
+                    device.name,
+                    day,
                     day + timedelta(days=1),
+                    program=use.label,
+                    done=use.done,
+                    other_day=use.day,
                 )
             return Refusal(
                 "spacing",
-                f"too close to your session with {use.label} {_when(day, use.day)}: "
-                f"{name} needs {gap} days between sessions",
+                "too_close",
+                device.name,
+                day,
                 use.day + timedelta(days=gap) if use.day < day else None,
+                program=use.label,
+                done=use.done,
+                other_day=use.day,
+                gap=gap,
             )
-    conflict_names = {other.id: other.name.lower() for other in conflicts}
+    conflict_names = {other.id: other.name for other in conflicts}
     for use in uses:
         if use.day == day and use.device_id in conflict_names:
             return Refusal(
                 "excluded",
-                f"{'done' if use.done else 'started'} today with {use.label}: "
-                f"{conflict_names[use.device_id]} and {name} never share a day",
+                "never_share",
+                device.name,
+                day,
                 day + timedelta(days=1),
+                program=use.label,
+                done=use.done,
+                other_day=use.day,
+                other_device=conflict_names[use.device_id],
             )
     if device.tool_uses and tool_uses_so_far >= device.tool_uses:
-        return Refusal(
-            "tool",
-            f"your {name} tool has been used {tool_uses_so_far} times: replace it "
-            f"(or its head) before the next session",
-        )
+        return Refusal("tool", "tool_worn", device.name, day, uses=tool_uses_so_far)
     return None
 
 

@@ -20,8 +20,7 @@ STREAK_WEEKS_SHOWN = 26  # the review counts a streak back half a year; a longer
 @dataclass(frozen=True)
 class DayMark:
     day: date
-    kind: str  # done | rest | paused | skipped | missed | open | planned | none
-    label: str
+    kind: str  # done | rest | paused | skipped | missed | open | planned | none (model/wording.py names them)
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Week:
     planned: int
     done: int
     missed: int
-    phase: str
+    phase: schedule.Phase | None  # where the week's last day stands in its phase
 
     @property
     def adherence(self) -> int | None:
@@ -39,18 +38,6 @@ class Week:
         if not self.planned:
             return None
         return min(100, round(100 * self.done / self.planned))
-
-
-LABELS = {
-    "done": "done",
-    "rest": "rest day",
-    "paused": "paused",
-    "skipped": "skipped",
-    "missed": "missed",
-    "open": "still to do",
-    "planned": "planned",
-    "none": "no session",
-}
 
 
 def _kind(verdict, day, today, plan):
@@ -73,9 +60,8 @@ def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
     planned = 0
     seen = set()
     for verdict in verdicts:
-        phase = verdict.phase.split(" · ")[0]
-        if verdict.phase and phase not in seen:
-            seen.add(phase)
+        if verdict.phase and verdict.phase.name not in seen:
+            seen.add(verdict.phase.name)
             planned += verdict.planned
     done = kinds.count("done")
     future = sum(1 for kind in kinds if kind == "planned")
@@ -91,8 +77,8 @@ def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
                 shortfall -= 1
             else:
                 kinds[index] = "rest"
-    marks = tuple(DayMark(d, k, LABELS[k]) for d, k in zip(days, kinds, strict=True))
-    phase = next((v.phase for v in reversed(verdicts) if v.phase), "")
+    marks = tuple(DayMark(d, k) for d, k in zip(days, kinds, strict=True))
+    phase = next((v.phase for v in reversed(verdicts) if v.phase), None)
     return Week(first, marks, planned, done, kinds.count("missed"), phase)
 
 

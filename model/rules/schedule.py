@@ -3,13 +3,20 @@
 An enrollment follows a program's phases from its start day. Each day gets a verdict: due, done,
 rest (the cadence is met), spacing (too soon after the last session of the device), excluded (another
 device used today does not mix), paused, gated (a one-time test first), upcoming, stopped or finished.
+
+A verdict holds facts, never words: why it is so (a code, see WHY) with the counts and days that
+reason needs. model/wording.py puts them in English.
 """
 
 import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from model.rules.device_rules import Refusal
 
 ONE_DAY = timedelta(days=1)
 LOOKAHEAD_DAYS = 62
@@ -31,11 +38,6 @@ def week_start_of(day: date, week_start: int) -> date:
 
 def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -146,10 +148,54 @@ class PhaseAt:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """Where a day stands in its phase: "Intensive · week 3 of 8", "Series 6 of 10", "Maintenance"."""
+
+    name: str
+    unit: str = ""  # week (a phase measured in weeks) | session (in sessions) | "" (ongoing)
+    n: int = 0  # the week or session the day is in, from 1
+    total: int = 0  # the phase's length in those units
+
+
+# Why a verdict is what it is, and the facts each reason carries (model/wording.py says them).
+WHY = {
+    "nth_this_week": "count (this session's rank), total (planned this week)",
+    "done_this_week": "count (done), total (planned this week)",
+    "nothing_this_week": "",
+    "session_n_of": "count (this session's rank), total (sessions in the series)",
+    "every_days": "every (days of the rhythm)",
+    "last_session": "every (days of the rhythm), day (the last session)",
+    "month_nth": "count (this session's rank), total (planned this month)",
+    "done_this_month": "count (done), total (planned this month)",
+    "starts_on": "day (the start)",
+    "stopped": "",
+    "paused": "",
+    "skipped": "",
+    "finished": "",
+    "done_today": "",
+    "test_first": "",
+    "wait_until": "day (the end of the wait after a one-time test)",
+    "needs_gap": "every (days between sessions of the device)",
+    "excluded_today": "other (the device used today)",
+    "clash": "other (the device planned today)",
+    "device_rule": "refusal (the device rule another plan's session breaks)",
+}
+
+
+@dataclass(frozen=True)
 class Verdict:
+    """A day's verdict: a state, why (a WHY code) and that reason's facts. A rest day's `why` is the cadence
+    it met (done_this_week, nothing_this_week, last_session, done_this_month)."""
+
     state: str  # due | done | rest | spacing | excluded | paused | gated | upcoming | stopped | finished
-    reason: str
-    phase: str = ""  # "Intensive · week 3 of 8", "Series 6 of 10"
+    why: str
+    count: int = 0
+    total: int = 0
+    day: date | None = None
+    every: int = 0
+    other: str = ""
+    refusal: "Refusal | None" = None
+    phase: Phase | None = None
     next_day: date | None = None
     planned: int = 0  # sessions planned in the day's week (for the weekly review)
     done_in_week: int = 0
@@ -221,14 +267,14 @@ def _rolled_over(plan, rule, at, history, week_start, week_start_day):
     return missed
 
 
-def _phase_label(rule: PhaseRule, at: PhaseAt, plan: Plan, history: History, day: date) -> str:
+def _phase_of_day(rule: PhaseRule, at: PhaseAt, plan: Plan, history: History, day: date) -> Phase:
     if rule.length_weeks:
         week = plan.active_days(at.start, day) // 7 + 1
-        return f"{rule.name} · week {min(week, rule.length_weeks)} of {rule.length_weeks}"
+        return Phase(rule.name, "week", min(week, rule.length_weeks), rule.length_weeks)
     if rule.length_sessions:
         done = history.count(at.start, day)
-        return f"{rule.name} {min(done + 1, rule.length_sessions)} of {rule.length_sessions}"
-    return rule.name
+        return Phase(rule.name, "session", min(done + 1, rule.length_sessions), rule.length_sessions)
+    return Phase(rule.name)
 
 
 def _planned(plan, rule, at, history, day, week_start):
@@ -253,70 +299,72 @@ def _planned(plan, rule, at, history, day, week_start):
 
 
 def _cadence(plan, rule, at, history, day, week_start_day):
-    """(quota still open today?, reason, planned in week, done in week, next day if met)."""
+    """(quota still open today?, the reason's facts, planned in week, done in week, next day if met)."""
     week_start = week_start_of(day, week_start_day)
     planned, start, end = _planned(plan, rule, at, history, day, week_start)
     if rule.kind in ("per_week", "sessions_over_weeks"):
         before = history.count(start, day)
         if before >= planned:
-            reason = f"{before} of {planned} done this week" if planned else "no session planned this week"
+            why = (
+                {"why": "done_this_week", "count": before, "total": planned}
+                if planned
+                else {"why": "nothing_this_week"}
+            )
         elif rule.kind == "sessions_over_weeks":
-            reason = f"session {history.count(at.start, day) + 1} of {rule.count}"
+            why = {"why": "session_n_of", "count": history.count(at.start, day) + 1, "total": rule.count}
         else:
-            reason = f"{ordinal(before + 1)} of {planned} this week"
-        return before < planned, reason, planned, history.count(start, end), week_start + timedelta(days=7)
+            why = {"why": "nth_this_week", "count": before + 1, "total": planned}
+        return before < planned, why, planned, history.count(start, end), week_start + timedelta(days=7)
     if rule.kind == "every_days":
         last = history.last_before(day, at.start)
         done = history.count(start, end)
-        label = {1: "every day", 2: "every other day"}.get(rule.days, f"every {rule.days} days")
         if last is None or (day - last).days >= rule.days:
             # The reason names no earlier session, so it never depends on how far back history goes.
-            return True, label, planned, done, None
-        return False, f"{label}: last session {last:%A %-d %B}", planned, done, last + timedelta(days=rule.days)
+            return True, {"why": "every_days", "every": rule.days}, planned, done, None
+        why = {"why": "last_session", "every": rule.days, "day": last}
+        return False, why, planned, done, last + timedelta(days=rule.days)
     month_start = day.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
     month_first, _month_end = _segment(plan, at, month_start, next_month)
     before = history.count(month_first, day)
     if before >= rule.count:
-        reason = f"{before} of {rule.count} done this month"
+        why = {"why": "done_this_month", "count": before, "total": rule.count}
     else:
-        reason = "this month's session" if rule.count == 1 else f"{ordinal(before + 1)} of {rule.count} this month"
-    return before < rule.count, reason, 0, history.count(start, end), next_month
+        why = {"why": "month_nth", "count": before + 1, "total": rule.count}
+    return before < rule.count, why, 0, history.count(start, end), next_month
 
 
 def evaluate(plan: Plan, history: History, day: date, week_start_day: int = 0) -> Verdict:
     """The verdict for one enrollment on one day, given what was done."""
     if day < plan.start_day:
-        return Verdict("upcoming", f"starts {plan.start_day:%A %-d %B}", next_day=plan.start_day)
+        return Verdict("upcoming", "starts_on", day=plan.start_day, next_day=plan.start_day)
     if plan.stopped_on and day >= plan.stopped_on:
         return Verdict("stopped", "stopped")
     if plan.paused(day):
-        return Verdict("paused", "paused: this day never counts as missed")
+        return Verdict("paused", "paused")
     version = plan.version_on(day)
     at = phase_at(plan, version, history, day)
     if at.rule is None:
-        return Verdict("finished", "program complete")
+        return Verdict("finished", "finished")
     rule = at.rule
-    phase = _phase_label(rule, at, plan, history, day)
-    open_quota, reason, planned, done_in_week, met_next = _cadence(plan, rule, at, history, day, week_start_day)
+    phase = _phase_of_day(rule, at, plan, history, day)
+    open_quota, why, planned, done_in_week, met_next = _cadence(plan, rule, at, history, day, week_start_day)
     counts = {"phase": phase, "planned": planned, "done_in_week": done_in_week}
     if history.done_on(day):
-        return Verdict("done", "done today", **counts)
+        return Verdict("done", "done_today", **counts)
     if plan.gated:
-        return Verdict("gated", "do the one-time test first", **counts)
+        return Verdict("gated", "test_first", **counts)
     if plan.ready_on and day < plan.ready_on:
-        return Verdict(
-            "gated", f"after your test, wait until {plan.ready_on:%A %-d %B}", next_day=plan.ready_on, **counts
-        )
+        return Verdict("gated", "wait_until", day=plan.ready_on, next_day=plan.ready_on, **counts)
     if not open_quota:
-        return Verdict("rest", f"rest day: {reason}", next_day=met_next, **counts)
+        return Verdict("rest", **why, next_day=met_next, **counts)
     last = history.last_device_day_before(day)
     if version.gap_days and last and (day - last).days < version.gap_days:
         next_day = last + timedelta(days=version.gap_days)
-        return Verdict("spacing", f"needs {version.gap_days} days between sessions", next_day=next_day, **counts)
+        return Verdict("spacing", "needs_gap", every=version.gap_days, next_day=next_day, **counts)
     if history.excluded_today:
-        return Verdict("excluded", f"not on the same day as {history.excluded_today}", next_day=day + ONE_DAY, **counts)
-    return Verdict("due", reason, **counts)
+        return Verdict("excluded", "excluded_today", other=history.excluded_today, next_day=day + ONE_DAY, **counts)
+    return Verdict("due", **why, **counts)
 
 
 def next_due_day(plan: Plan, history: History, day: date, week_start_day: int = 0) -> date | None:
