@@ -17,6 +17,8 @@ CHOICES = ("switch", "both")
 
 @dataclass(frozen=True)
 class Overlap:
+    """A program to start on a device type already in use: what runs there, and a week's sessions either way."""
+
     device: object
     running: tuple  # (enrollment, program) already active on this device type
     week: tuple  # the days previewed

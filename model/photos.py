@@ -153,5 +153,6 @@ def save(db, folder: Path, user_id, week, angle, data: bytes, now, max_bytes: in
 
 
 def remove_files(folder: Path, filenames):
+    """Delete the named photo files from the folder (one already gone is no error)."""
     for name in filenames:
         (folder / name).unlink(missing_ok=True)

@@ -19,6 +19,8 @@ NOTE_MAX = 1000
 
 @dataclass(frozen=True)
 class ProgramWeek:
+    """One program's part of the weekly review: its week against the plan, its streak and its strength."""
+
     enrollment: object
     program: object
     week: progress.Week
@@ -29,6 +31,8 @@ class ProgramWeek:
 
 @dataclass(frozen=True)
 class Review:
+    """The review of one week: each program's week against its plan, the heatmap, check-ins and photos."""
+
     first: date
     today: date
     programs: list
@@ -45,6 +49,7 @@ class Review:
 
 
 def week_of(user, day: date) -> date:
+    """The first day of the user's week that holds `day`."""
     return schedule.week_start_of(day, user.week_start)
 
 

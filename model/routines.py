@@ -20,6 +20,7 @@ MAX_GLIDE_SECONDS = 600
 
 
 def new_id(prefix=OWN_PREFIX) -> str:
+    """A fresh random id after `prefix` ('my-' for a routine, 's-' for a step)."""
     return prefix + secrets.token_hex(5)
 
 
@@ -41,6 +42,7 @@ def _whole(form, name, low, high, problems, label, default=None):
 
 
 def read_name(form, problems, field="name", label="Give the routine a name") -> str:
+    """A name from the form with its spaces tidied; a missing or overlong one is noted in `problems`."""
     name = " ".join((form.get(field) or "").split())
     if not name:
         problems[field] = f"{label}."
@@ -95,6 +97,7 @@ def move(steps, step_id, direction) -> list:
 
 
 def remove(steps, step_id) -> list:
+    """The steps without one of them (Refused when it is the only step)."""
     index = _index(steps, step_id)
     if len(steps) == 1:
         raise Refused("A routine needs at least one step: add another before removing this one.", "steps", kind=INVALID)
@@ -239,6 +242,7 @@ def rename(db, user_id, routine: Routine, device: Device, form, now) -> None:
 
 
 def steps_of(routine: Routine) -> list:
+    """A routine's steps as the dicts the edits work on."""
     return [asdict(step) for step in routine.steps]
 
 

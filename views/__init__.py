@@ -2,6 +2,7 @@
 
 
 def register_blueprints(app):
+    """Register every area's blueprint on the app."""
     from views import account, auth, enrollments, programs, progress, pwa, routines, sessions, today
 
     for module in (auth, account, today, sessions, programs, enrollments, routines, progress, pwa):

@@ -37,6 +37,7 @@ limiter = Limiter(key_func=get_remote_address)
 
 @login_manager.user_loader
 def load_user(token):
+    """The user this login token signs in, or None when the login is gone or older than LOGIN_MAX_AGE."""
     return store.user_for_login(get_db(), token, now() - current_app.config["LOGIN_MAX_AGE"])
 
 

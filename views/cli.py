@@ -58,6 +58,7 @@ def check(folder):
 
 
 def init_app(app):
+    """Add the db, catalog and backup commands to the app's `flask` command."""
     app.cli.add_command(db_cli)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(backup)

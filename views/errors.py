@@ -30,6 +30,7 @@ def status_of(refused: Refused) -> int:
 
 
 def init_app(app):
+    """Register the handlers for HTTP errors, server errors, and the model's NotFound and Refused."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
     app.register_error_handler(NotFound, _not_found)

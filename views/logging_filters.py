@@ -14,6 +14,7 @@ RESET_REDACTED = "/password/reset/[redacted]"
 
 
 def redact(text: str) -> str:
+    """The text with every calendar feed URL and password reset link in it redacted."""
     return RESET_URL.sub(RESET_REDACTED, CALENDAR_URL.sub(REDACTED, text))
 
 

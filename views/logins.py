@@ -25,6 +25,7 @@ def _security_log_lines(state):
 
 @bp.after_app_request
 def _note_login_in_use(response):
+    """After a signed-in page, note that its login is in use (logins.seen); a failure never fails the page."""
     # Only when this request loaded its user anyway (flask-login keeps it in g): no extra query for
     # static files or the health check, and nothing at all when the database is down.
     user = g.get("_login_user")

@@ -48,6 +48,7 @@ def limit_message(error: RateLimitExceeded, one: str, many: str) -> str:
 
 
 def photo_folder():
+    """The folder the progress photo files are kept in (the app's PHOTO_DIR)."""
     return current_app.config["PHOTO_DIR"]
 
 

@@ -55,6 +55,7 @@ def login_id():
 
 @bp.app_context_processor
 def login_signal_for_pages():
+    """Give every template the login signal (`login_id`) for its meta tag."""
     return {"login_id": login_id()}
 
 

@@ -21,6 +21,7 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def init_app(app):
+    """Check every request for cross-site changes, and add the security headers to every response."""
     app.before_request(refuse_cross_site)
     app.after_request(add_headers)
 
@@ -40,6 +41,7 @@ def refuse_cross_site():
 
 
 def add_headers(response):
+    """Add the security headers (CSP, no sniffing, no framing), and keep personal pages out of caches."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"

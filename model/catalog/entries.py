@@ -26,6 +26,7 @@ from model.catalog.types import (
 
 
 def read_step(r):
+    """A routine's step: its area, side, seconds, reps, cue and instruction (numbers within their bounds)."""
     area, side = r.text("area"), r.text("side")
     if area not in AREAS:
         r.fail("area", f"unknown area {area!r} (known: {', '.join(AREAS)})")
@@ -46,6 +47,7 @@ def read_step(r):
 
 
 def read_cadence(r):
+    """A phase's cadence: exactly one of per_week, every_days, sessions_over_weeks or per_month."""
     table = r.table.get("cadence")
     if table is None:
         r.fail("cadence", "is required")
@@ -64,6 +66,7 @@ def read_cadence(r):
 
 
 def read_phase(r, sources, last):
+    """A program's phase: its cadence and its length in weeks or sessions (only the last may be ongoing)."""
     cadence = read_cadence(r)
     weeks = r.number("weeks", default=0, high=PHASE_LIMITS["weeks"][1]) or None
     sessions = r.number("sessions", default=0, high=PHASE_LIMITS["sessions"][1]) or None
@@ -83,6 +86,7 @@ def read_phase(r, sources, last):
 
 
 def read_question(r, sources):
+    """A device's screening question: its outcome, its reason in plain words, and the areas or wait days it needs."""
     outcome = r.text("outcome")
     if outcome not in OUTCOMES:
         r.fail("outcome", f"unknown outcome {outcome!r} (known: {', '.join(OUTCOMES)})")
@@ -112,11 +116,13 @@ def read_question(r, sources):
 
 
 def read_choice(c, sources):
+    """One value a choice option offers, with the days it asks between sessions and its source."""
     source, more = c.cited(sources)
     return Choice(c.text("value"), c.text("label"), c.number("min_gap_days", low=0, high=90), source, more)
 
 
 def read_option(r, sources):
+    """A device's option: a flag, or a choice among values."""
     kind = r.text("kind")
     if kind not in ("choice", "flag"):
         r.fail("kind", "must be 'choice' or 'flag'")
@@ -128,6 +134,7 @@ def read_option(r, sources):
 
 
 def read_gate(g, sources):
+    """A device's one-time test before the first session (such as a patch test), with its days to wait."""
     source, more = g.cited(sources)
     return Gate(
         g.text("id"), g.text("title"), g.text("instruction"), g.number("wait_days", default=0, high=30), source, more
@@ -135,6 +142,7 @@ def read_gate(g, sources):
 
 
 def read_device(path, data, sources):
+    """A file's [device] table: spacing, same-day exclusions, tool uses, questions, options, gates, safety notes."""
     r = Reader(f"{path.name}: device", data.get("device"))
     device_id = r.id()
     questions = unique(
@@ -180,6 +188,7 @@ def read_device(path, data, sources):
 
 
 def read_routine(r, device_id, sources):
+    """A device's routine: its steps (each id once), its notes and its sources."""
     steps = unique(
         tuple(read_step(r.entry("steps", i, t)) for i, t in enumerate(r.tables("steps", required=True))),
         f"{r.where}.steps",
@@ -211,6 +220,7 @@ def check_shown_areas(path, device, routines):
 
 
 def read_program(r, device, routines, sources):
+    """A device's program: the routine it follows, its phases and the option choices it allows."""
     routine_id = r.text("routine")
     if routine_id not in routines or routines[routine_id].device_id != device.id:
         r.fail("routine", f"names a missing routine {routine_id!r}")

@@ -7,6 +7,8 @@ from model.catalog.types import Device, Program, Routine
 
 @dataclass(frozen=True)
 class Catalog:
+    """Every device type, routine, program and source by id (with `with_own`, a user's own ones too)."""
+
     devices: dict
     routines: dict
     programs: dict

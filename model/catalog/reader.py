@@ -123,6 +123,7 @@ class Reader:
 
 
 def unique(items, where):
+    """The items unchanged, once no two of them share an id (CatalogError naming where otherwise)."""
     seen = set()
     for item in items:
         if item.id in seen:

@@ -91,6 +91,8 @@ class Note(_Cited):
 
 @dataclass(frozen=True)
 class Step:
+    """One step of a routine: where on the face, for how long, how many reps, and what to do."""
+
     id: str
     title: str
     area: str
@@ -113,6 +115,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Routine(_Cited):
+    """A device's routine: its steps in order, from the catalog or a user's own."""
+
     id: str
     device_id: str
     name: str
@@ -137,6 +141,8 @@ class Routine(_Cited):
 
 @dataclass(frozen=True)
 class Cadence:
+    """How often a phase's sessions come: a week's or a month's count, every so many days, or so many over weeks."""
+
     kind: str
     count: int = 0
     days: int = 0
@@ -155,6 +161,8 @@ class Cadence:
 
 @dataclass(frozen=True)
 class Phase(_Cited):
+    """One stretch of a program: its cadence and how long it lasts (weeks, sessions, or ongoing)."""
+
     name: str
     cadence: Cadence
     weeks: int | None
@@ -176,6 +184,8 @@ class Phase(_Cited):
 
 @dataclass(frozen=True)
 class Program(_Cited):
+    """A plan for a device: its routine, its phases, and the option choices it allows."""
+
     id: str
     device_id: str
     name: str
@@ -190,6 +200,8 @@ class Program(_Cited):
 
 @dataclass(frozen=True)
 class Choice(_Cited):
+    """One value a choice option offers, with the days it asks between sessions."""
+
     value: str
     label: str
     min_gap_days: int
@@ -199,6 +211,8 @@ class Choice(_Cited):
 
 @dataclass(frozen=True)
 class Option:
+    """A setting a user picks for a device: a flag, or one of several choices."""
+
     id: str
     label: str
     kind: str  # "choice" or "flag"
@@ -208,6 +222,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Question(_Cited):
+    """A screening question about a device, and what a yes means (block, see a clinician, skip areas, wait)."""
+
     id: str
     text: str
     outcome: str
@@ -220,6 +236,8 @@ class Question(_Cited):
 
 @dataclass(frozen=True)
 class Gate(_Cited):
+    """A one-time test before a device's first session (such as a patch test), and the days to wait after it."""
+
     id: str
     title: str
     instruction: str
@@ -230,6 +248,8 @@ class Gate(_Cited):
 
 @dataclass(frozen=True)
 class Device:
+    """A device type: its spacing, tool-use limit, screening questions, options, gates and safety notes."""
+
     id: str
     name: str
     summary: str

@@ -11,6 +11,8 @@ LOG_SHOWN = 20
 
 @dataclass(frozen=True)
 class Event:
+    """One security log entry as the Account page shows it, its time in the user's zone."""
+
     event: str
     at: datetime
     address: str
@@ -19,6 +21,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Passkey:
+    """One of the user's passkeys as the Account page lists it, its times in the user's zone."""
+
     id: int
     name: str
     added: datetime
@@ -27,6 +31,8 @@ class Passkey:
 
 @dataclass(frozen=True)
 class Overview:
+    """Everything the Account page shows about signing in: passkeys, recovery, devices and the log."""
+
     passkeys: list  # Passkey, oldest first
     may_remove_passkey: bool
     mail_ready: bool  # reset links go by email, so no recovery codes are offered

@@ -41,14 +41,17 @@ REMINDER_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")  # ASCII digits o
 
 @lru_cache(maxsize=1)
 def time_zones() -> frozenset:
+    """Every time zone name this system knows (read once)."""
     return frozenset(available_timezones())
 
 
 def normalise_email(raw: str) -> str:
+    """An email address as the store keeps it: trimmed and in lower case."""
     return (raw or "").strip().lower()
 
 
 def email_problem(email: str) -> str | None:
+    """What is wrong with an email address in words, or None when it looks like one."""
     if not email:
         return "Enter your email address."
     if len(email) > EMAIL_MAX:
@@ -85,10 +88,12 @@ def time_zone_or_utc(raw: str) -> str:
 
 
 def hash_password(password: str) -> str:
+    """A password's hash, by the hasher in use."""
     return hasher.hash(password)
 
 
 def password_matches(password_hash: str, password: str) -> bool:
+    """Whether a password matches a stored hash (False for a hash that is not one)."""
     try:
         return hasher.verify(password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
@@ -179,6 +184,7 @@ def delete_account(db, user_id, photo_folder):
 
 
 def new_calendar_token() -> str:
+    """A fresh random token for a user's calendar feed address."""
     return secrets.token_urlsafe(24)
 
 

@@ -34,6 +34,8 @@ SYSTEMS = [
 
 @dataclass(frozen=True)
 class Device:
+    """One signed-in login as the Account page lists it: its browser, address and when it was seen."""
+
     id: str
     browser: str
     address: str

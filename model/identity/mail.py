@@ -22,6 +22,8 @@ class MailError(Exception):
 
 @dataclass(frozen=True)
 class Server:
+    """An SMTP server to send through, as an SMTP URL names it, and the sender address."""
+
     scheme: str
     host: str
     port: int
@@ -63,6 +65,7 @@ def _loopback(host):
 
 
 def message(sender, to, subject, body) -> EmailMessage:
+    """A plain-text email from `sender` to `to`, dated and with a Message-ID, marked auto-generated."""
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = sender, to, subject
     mail["Date"] = formatdate(localtime=False)

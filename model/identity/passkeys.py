@@ -43,6 +43,7 @@ class PasskeyRefused(Exception):
 
 
 def ways_to_sign_in(has_password: bool, passkeys: int) -> int:
+    """How many ways a user has to sign in: the password, if any, and each passkey."""
     return int(has_password) + passkeys
 
 
@@ -166,4 +167,5 @@ def remove(db, user, passkey_id, now, address) -> str:
 
 
 def of(db, user_id) -> list:
+    """The user's passkeys, oldest first."""
     return store.passkeys_of(db, user_id)

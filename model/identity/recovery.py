@@ -20,6 +20,7 @@ CODE_LENGTH = 10  # 10 of 31 symbols: about 50 bits each
 
 
 def digest(secret: str) -> str:
+    """The SHA-256 of a reset token or recovery code, in hex: all the store keeps of it."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -37,6 +38,7 @@ def request_reset(db, email, now, address):
 
 
 def reset_link_works(db, token, now) -> bool:
+    """Whether a reset link's token is one the store has, unused and unexpired."""
     return len(token) <= TOKEN_MAX and store.password_reset_user(db, digest(token), now) is not None
 
 
@@ -55,6 +57,7 @@ def reset_password(db, token, password, now, address) -> dict:
 
 
 def normalise_code(raw: str) -> str:
+    """A typed recovery code as the store compares it: lower case, letters and digits only."""
     return "".join(ch for ch in (raw or "").lower() if ch.isalnum())[:64]
 
 

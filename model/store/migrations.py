@@ -9,6 +9,7 @@ migrations = Migrations("facereps")
 
 @migrations()
 def m001_create_users(db):
+    """The users table, and the logins table (a row for each signed-in browser)."""
     db.execute("""
         CREATE TABLE users (
             id INTEGER PRIMARY KEY,
@@ -38,6 +39,7 @@ def upgrade(db):
 
 @migrations()
 def m002_create_enrollments(db):
+    """Enrollments in programs, their pauses, and the screenings that cleared the user."""
     # Options (needle length, neck use, screened-out areas) are JSON: their keys come from the catalog.
     db.execute("""
         CREATE TABLE enrollments (
@@ -80,6 +82,7 @@ def m002_create_enrollments(db):
 
 @migrations()
 def m003_create_sessions_and_ticks(db):
+    """Sessions, ticks, each enrollment's plan versions and the one-time gate checks."""
     # A session is one routine on one local day; it is done when every step the user does is ticked.
     db.execute("""
         CREATE TABLE sessions (
@@ -136,6 +139,7 @@ def m003_create_sessions_and_ticks(db):
 
 @migrations()
 def m004_add_guided_sessions(db):
+    """The guided player's place in a session, and each user's cue preferences."""
     # The guided player keeps its place on the server, so a reload or another tab resumes it.
     for column in [
         "started_at TEXT",
@@ -157,6 +161,7 @@ def m004_add_guided_sessions(db):
 
 @migrations()
 def m005_add_offline_and_calendar(db):
+    """Replayed offline requests (applied once), and the calendar feed's token and reminder time."""
     # Requests replayed from a phone's outbox carry the phone's id for them: applied once only.
     db.execute("""
         CREATE TABLE client_requests (
@@ -173,6 +178,7 @@ def m005_add_offline_and_calendar(db):
 
 @migrations()
 def m006_create_checkins_and_photos(db):
+    """Weekly check-ins and progress photos."""
     # One check-in per user and week (keyed by the week's first day): self-ratings and a note.
     db.execute("""
         CREATE TABLE checkins (
@@ -202,6 +208,7 @@ def m006_create_checkins_and_photos(db):
 
 @migrations()
 def m007_create_own_routines_and_plans(db):
+    """A user's own routines, their step versions and plans, and the version a session ran."""
     # A user's own routines: ids are "my-" and random hex, unique per user, so an export re-imports
     # as it is. device_id names a catalog device type, or is NULL for a device the catalog does not
     # know (its name is then device_name). based_on is the catalog routine it was copied from.
@@ -245,6 +252,7 @@ def m007_create_own_routines_and_plans(db):
 
 @migrations()
 def m008_create_tool_changes(db):
+    """The days a user started on a new tool, for devices that count tool uses."""
     # The day a user started on a new tool (a fresh roller or head): its uses count from then.
     db.execute("""
         CREATE TABLE tool_changes (
@@ -257,6 +265,7 @@ def m008_create_tool_changes(db):
 
 @migrations()
 def m009_add_account_recovery(db):
+    """Signed-in devices' details, reset links, recovery codes, passkeys and the security log."""
     # Signed-in devices: what the browser said it was, where it came from, and when it was last seen.
     for column in ["user_agent TEXT NOT NULL DEFAULT ''", "address TEXT NOT NULL DEFAULT ''", "last_seen_at TEXT"]:
         db.execute(f"ALTER TABLE logins ADD COLUMN {column}")

@@ -13,6 +13,7 @@ from model.transfer.format import (
 
 
 def export_json(db, user, photo_folder, now) -> dict:
+    """All of the user's data as the JSON export: settings, every table's rows, each photo's JPEG in base64."""
     data = store.rows_of_user(db, user.id)
     for photo in data["photos"]:
         path = photo_folder / photo.pop("filename")

@@ -55,6 +55,7 @@ def reencoded_photos(data, quota_bytes) -> list:
 
 
 def read_checked(catalog, raw):
+    """An export file's data once its shape, its values and its sessions' device rules are checked."""
     data, checked = read_shape(raw)
     try:
         check_values(catalog, data, checked)

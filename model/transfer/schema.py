@@ -56,6 +56,8 @@ Count = _whole(0, 10_000)
 
 @with_config(STRICT)
 class Settings(TypedDict):
+    """The file's `settings`: the user's time zone, day start, week start, cues and reminder time."""
+
     time_zone: _text(1, 64)
     day_start_hour: _whole(0, 5)
     week_start: _whole(0, 6)
@@ -100,6 +102,8 @@ Steps = Annotated[list[StepRow], Field(min_length=1, max_length=100)]
 
 @with_config(STRICT)
 class Enrollment(TypedDict):
+    """A row of the `enrollments` table: a program the user follows from a start day, with its options."""
+
     id: Id
     program_id: Slug
     start_day: Day
@@ -111,6 +115,8 @@ class Enrollment(TypedDict):
 
 @with_config(STRICT)
 class EnrollmentVersion(TypedDict):
+    """A row of the `enrollment_versions` table: an enrollment's plan and options from a day on."""
+
     enrollment_id: Id
     effective_day: Day
     phases: Json[Phases | None] | None  # NULL (or null): the catalog program's phases
@@ -120,6 +126,8 @@ class EnrollmentVersion(TypedDict):
 
 @with_config(STRICT)
 class Pause(TypedDict):
+    """A row of the `pauses` table: days an enrollment is paused (or one day skipped)."""
+
     enrollment_id: Id
     first_day: Day
     last_day: Day | None
@@ -128,6 +136,8 @@ class Pause(TypedDict):
 
 @with_config(STRICT)
 class Screening(TypedDict):
+    """A row of the `screenings` table: the answers that cleared the user for a device."""
+
     device_id: Slug
     questions_version: Count
     answers: Json[dict[Slug, Literal["yes", "no"]]]
@@ -138,6 +148,8 @@ class Screening(TypedDict):
 
 @with_config(STRICT)
 class Session(TypedDict):
+    """A row of the `sessions` table: one routine on one day, with the guided player's place in it."""
+
     day: Day
     routine_id: Slug
     device_id: Slug
@@ -155,6 +167,8 @@ class Session(TypedDict):
 
 @with_config(STRICT)
 class Tick(TypedDict):
+    """A row of the `ticks` table: one step ticked done in a day's routine."""
+
     day: Day
     routine_id: Slug
     step_id: Slug
@@ -163,6 +177,8 @@ class Tick(TypedDict):
 
 @with_config(STRICT)
 class GateCheck(TypedDict):
+    """A row of the `gate_checks` table: the day a device's one-time test was done."""
+
     device_id: Slug
     gate_id: Slug
     day: Day
@@ -170,6 +186,8 @@ class GateCheck(TypedDict):
 
 @with_config(STRICT)
 class Checkin(TypedDict):
+    """A row of the `checkins` table: a week's self-ratings and note."""
+
     week: Day
     firmness: _whole(1, 5)
     fine_lines: _whole(1, 5)
@@ -180,6 +198,8 @@ class Checkin(TypedDict):
 
 @with_config(STRICT)
 class Photo(TypedDict):
+    """A row of the `photos` table, with the JPEG itself in base64 in place of its file name."""
+
     week: Day
     angle: Literal[photos.ANGLES]
     width: _whole(1, photos.LONGEST_SIDE)
@@ -190,6 +210,8 @@ class Photo(TypedDict):
 
 @with_config(STRICT)
 class Routine(TypedDict):
+    """A row of the `routines` table: a user's own routine, its device and its current version."""
+
     id: Annotated[str, StringConstraints(pattern=OWN_ROUTINE)]
     device_id: Slug | None
     device_name: _text(0, NAME_MAX)
@@ -202,6 +224,8 @@ class Routine(TypedDict):
 
 @with_config(STRICT)
 class RoutineVersion(TypedDict):
+    """A row of the `routine_versions` table: the steps of one version of an own routine."""
+
     routine_id: Annotated[str, StringConstraints(pattern=OWN_ROUTINE)]
     version: _whole(1, MAX_INTEGER)
     steps: Json[Annotated[list[StepRow], Field(min_length=1, max_length=MAX_STEPS)]]
@@ -210,6 +234,8 @@ class RoutineVersion(TypedDict):
 
 @with_config(STRICT)
 class Plan(TypedDict):
+    """A row of the `plans` table: a user's own plan for a routine, with its phases."""
+
     id: Annotated[str, StringConstraints(pattern=OWN_PLAN)]
     routine_id: Slug
     name: Name
@@ -219,12 +245,16 @@ class Plan(TypedDict):
 
 @with_config(STRICT)
 class ToolChange(TypedDict):
+    """A row of the `tool_changes` table: the day a user started on a new tool."""
+
     device_id: Slug
     day: Day
 
 
 @with_config(STRICT)
 class ExportFile(TypedDict):
+    """The whole export file: its format and version, the settings, and every table's rows."""
+
     format: Literal[FORMAT]
     version: Literal[READABLE]
     exported_at: NotRequired[Stamp]

@@ -18,6 +18,8 @@ from model.transfer.schema import (
 
 
 class Unreadable(Exception):
+    """A value in an export file that cannot be used; the message says where and why."""
+
     def __init__(self, where, why):
         super().__init__(f"{where}: {why}")
 
@@ -36,6 +38,7 @@ def _where(loc) -> str:
 
 
 def shown(value) -> str:
+    """A value as a refusal quotes it: its repr, cut short past 60 characters."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
