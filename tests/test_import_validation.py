@@ -14,7 +14,6 @@ import pytest
 from PIL import Image
 
 from app import create_app
-from model import transfer
 from model.store import db as database
 from model.store import migrations
 from model.transfer import importing, reading, shape
