@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
 from model import enrolled, store, today
+from model.context import Context
 from model.store import db as database
 from model.store import migrations
 
@@ -48,7 +49,7 @@ def follow_for_two_years(conn, catalog, user, start_day):
     """Tick every step of every due routine, day by day, as a faithful user would."""
     day = start_day
     while day < TODAY:
-        view = today.build_day(conn, catalog, user, day, day)
+        view = today.build_day(Context(conn, catalog, user, day, NOW), day)
         for card in view.due:
             if card.verdict.state == "due":
                 for step in card.steps:

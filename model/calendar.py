@@ -8,6 +8,7 @@ from icalendar import Alarm, Calendar, Event
 
 from model import today as days
 from model import wording
+from model.context import Context
 
 FEED_DAYS = 28
 
@@ -18,8 +19,9 @@ def event_uid(user_id: int, routine_id: str, day) -> str:
     return f"{digest}@facereps"
 
 
-def feed(db, catalog, user, today, now) -> bytes:
+def feed(ctx: Context) -> bytes:
     """An .ics calendar of the user's due sessions from today for FEED_DAYS days."""
+    user, today, now = ctx.user, ctx.today, ctx.now
     calendar = Calendar()
     calendar.add("prodid", "-//FaceReps//Reminders//EN")
     calendar.add("version", "2.0")
@@ -28,7 +30,7 @@ def feed(db, catalog, user, today, now) -> bytes:
     hour, minute = (int(part) for part in user.reminder_time.split(":"))
     for offset in range(FEED_DAYS):
         day = today + timedelta(days=offset)
-        view = days.build_day(db, catalog, user, day, today)
+        view = days.build_day(ctx, day)
         for card in view.due:
             if card.verdict.state != "due":
                 continue

@@ -1,10 +1,11 @@
 """The guided player's rules: start or resume a session, record steps in order, go back, finish."""
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
 
 from model import device_day, store, wording
 from model.catalog import Step
+from model.context import Context
 from model.refusals import NotFound, Refused
 from model.store.db import immediate
 from model.today import build_day, version_of
@@ -60,30 +61,33 @@ class Player:
         }
 
 
-def start(db, catalog, user, day, today, routine_id, now) -> int:
-    """Start (or resume) today's guided session of one of the user's routines."""
-    if day != today:
+def start(ctx: Context, day: date, routine_id: str) -> int:
+    """Start (or resume) today's guided session of one of the user's routines; its id."""
+    if day != ctx.today:
         raise Refused("Guided sessions run on today's page; use the checklist to log other days.")
-    view = build_day(db, catalog, user, day, today)
-    card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
-    if card is None:
-        raise NotFound("That routine is not in your programs today.")
-    if not card.tickable:
-        raise Refused(
-            wording.refusal_message(card.refusal)
-            if card.refusal
-            else f"Not today: {wording.verdict_reason(card.verdict)}."
+    with immediate(ctx.db):  # the day's rules and the new session in one transaction
+        view = build_day(ctx, day)
+        card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
+        if card is None:
+            raise NotFound("That routine is not in your programs today.")
+        if not card.tickable:
+            raise Refused(
+                wording.refusal_message(card.refusal)
+                if card.refusal
+                else f"Not today: {wording.verdict_reason(card.verdict)}."
+            )
+        steps = [asdict(s) for s in card.steps]
+        return store.start_guided(
+            ctx.db, ctx.user.id, day, routine_id, card.device.id, steps, ctx.now, version_of(card)
         )
-    return store.start_guided(
-        db, user.id, day, routine_id, card.device.id, [asdict(s) for s in card.steps], now, version_of(card)
-    )
 
 
-def load(db, catalog, user, session_id) -> Player | None:
-    session = store.guided_session(db, user.id, session_id)
+def load(ctx: Context, session_id: int) -> Player:
+    """The user's guided session with that id, as the player shows it (NotFound: none of theirs)."""
+    session = store.guided_session(ctx.db, ctx.user.id, session_id)
     if session is None:
-        return None
-    return Player(session, catalog.routines.get(session.routine_id), tuple(Step(**s) for s in session.steps))
+        raise NotFound("No such session.")
+    return Player(session, ctx.catalog.routines.get(session.routine_id), tuple(Step(**s) for s in session.steps))
 
 
 def _next_pending(player, marked):
@@ -94,22 +98,22 @@ def _next_pending(player, marked):
     return next((step_id for step_id in ids[start:] + ids[:start] if step_id not in settled), None)
 
 
-def _check_rules(db, catalog, user, player) -> None:
+def _check_rules(ctx: Context, player: Player) -> None:
     """Before a session's first done step (or finishing it unbegun): the device rules that other plans
     share, checked inside the write transaction (another tab may have done a session meanwhile)."""
     if player.session.done:
         return
     day = player.session.day
-    view = build_day(db, catalog, user, day, day, lookahead=False)
+    view = build_day(replace(ctx, today=day), day, lookahead=False)
     card = next((c for c in view.due + view.other if c.routine.id == player.session.routine_id), None)
     if card is None:
         return
     if card.refusal and not card.started:
         raise Refused(wording.refusal_message(card.refusal))
-    device_day.check(db, catalog, user.id, card, day, view.names)
+    device_day.check(ctx.db, ctx.catalog, ctx.user.id, card, day, view.names)
 
 
-def record(db, catalog, user, player: Player, step_id, outcome, now, client_id=None):
+def record(ctx: Context, player: Player, step_id: str, outcome: str) -> None:
     """The current step done or skipped: recorded at once (a done step is a Today tick).
 
     A repeat for a step already done or skipped changes nothing; any other step is out of order.
@@ -123,26 +127,26 @@ def record(db, catalog, user, player: Player, step_id, outcome, now, client_id=N
             return  # a retried request: already counted once
         raise Refused("Out of order: that is not the current step.")
     next_step = _next_pending(player, step_id)
-    with immediate(db):  # the rules, the step and (after the last) the finish: one transaction
+    with immediate(ctx.db):  # the rules, the step and (after the last) the finish: one transaction
         # A first done step, or a last skip that finishes a session: either would make it a session done.
         if outcome == "done" or next_step is None:
-            _check_rules(db, catalog, user, player)
-        store.record_step(db, player.session, step_id, outcome, next_step, now, client_id)
+            _check_rules(ctx, player)
+        store.record_step(ctx.db, player.session, step_id, outcome, next_step, ctx.now, ctx.client_id)
         if next_step is None:
-            store.finish_guided(db, player.session, now)  # nothing left to do: the session is complete
+            store.finish_guided(ctx.db, player.session, ctx.now)  # nothing left to do: the session is complete
 
 
-def back(db, player: Player, now, client_id=None):
+def back(ctx: Context, player: Player) -> None:
     """Return to the step before the current one (a replayed request moves back only once)."""
     if player.finished:
         raise Refused("This session is finished.")
     if player.index > 0:
-        store.move_guided(db, player.session, player.session.step_ids[player.index - 1], now, client_id)
+        store.move_guided(ctx.db, player.session, player.session.step_ids[player.index - 1], ctx.now, ctx.client_id)
 
 
-def finish(db, catalog, user, player: Player, now):
+def finish(ctx: Context, player: Player) -> None:
     """End the session; it counts as done. Finishing twice changes nothing."""
     if not player.finished:
-        with immediate(db):
-            _check_rules(db, catalog, user, player)
-            store.finish_guided(db, player.session, now)
+        with immediate(ctx.db):
+            _check_rules(ctx, player)
+            store.finish_guided(ctx.db, player.session, ctx.now)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from model import device_day, routines, store, wording
+from model.context import Context
 from model.device_day import gap_for
 from model.enrolled import SKIP_REASON, history_start, plans_for, user_steps
 from model.refusals import INVALID, NotFound, Refused
@@ -53,6 +54,8 @@ class Card:
 
 @dataclass
 class Day:
+    """One day as Today shows it: the routines due, the others with why not, and one-time tests to do."""
+
     day: date
     today: date
     due: list
@@ -74,14 +77,16 @@ class Day:
 
 
 def viewable(day: date, today: date) -> bool:
+    """Whether a day may be looked at: up to a year back and two months ahead."""
     return today - timedelta(days=VIEW_PAST_DAYS) <= day <= today + timedelta(days=VIEW_FUTURE_DAYS)
 
 
-def build_day(db, catalog, user, day: date, today: date, lookahead: bool = True) -> Day:
+def build_day(ctx: Context, day: date, lookahead: bool = True) -> Day:
     """Every routine of the user's programs on `day`, with verdicts, steps and ticks.
 
     `lookahead` finds the next due day of routines not due (a page shows it; a tick does not need it).
     """
+    db, catalog, user, today = ctx.db, ctx.catalog, ctx.user, ctx.today
     every = store.enrollments_of(db, user.id)
     enrollments = [
         e for e in every if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)
@@ -205,14 +210,15 @@ def _settle_conflicts(catalog, cards, day):
         card.next_day = day + timedelta(days=1)
 
 
-def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: bool, now, client_id=None):
+def tick(ctx: Context, day: date, routine_id: str, step_id: str, done: bool):
     """Set a step's state on a day after checking every rule; return the refreshed Day and card."""
+    db, catalog, user, today = ctx.db, ctx.catalog, ctx.user, ctx.today
     if day > today:
         raise Refused("Future days can be viewed but not ticked.")
     if day < today - timedelta(days=BACKFILL_DAYS):
         raise Refused(f"Only the last {BACKFILL_DAYS} days can be changed.", kind=INVALID)
     with immediate(db):  # the day read, every rule checked and the tick written in one transaction
-        before = build_day(db, catalog, user, day, today, lookahead=False)
+        before = build_day(ctx, day, lookahead=False)
         card = next((c for c in before.due + before.other if c.routine.id == routine_id), None)
         if card is None:
             raise NotFound("That routine is not in your programs on this day.")
@@ -232,8 +238,8 @@ def tick(db, catalog, user, day: date, today: date, routine_id, step_id, done: b
             step_id,
             done,
             [s.id for s in card.steps],
-            now,
-            client_id,
+            ctx.now,
+            ctx.client_id,
             version_of(card),
         )
     card.session_done = state.status == "done"
@@ -247,11 +253,17 @@ def _not_on_this_day(card) -> str:
     return f"Not on this day: {wording.verdict_reason(card.verdict)}."
 
 
-def skip(db, catalog, user, day: date, today: date, routine_id, undo=False):
+def skip(ctx: Context, day: date, routine_id: str, undo: bool = False) -> None:
     """Skip a due routine for a day (or undo that): a one-day pause that is never a miss."""
-    if not today - timedelta(days=BACKFILL_DAYS) <= day <= today:
+    if not ctx.today - timedelta(days=BACKFILL_DAYS) <= day <= ctx.today:
         raise Refused("Only today and the last 7 days can be skipped.", kind=INVALID)
-    view = build_day(db, catalog, user, day, today)
+    with immediate(ctx.db):  # what the day shows and the pause written, in one transaction
+        _skip(ctx, day, routine_id, undo)
+
+
+def _skip(ctx: Context, day: date, routine_id: str, undo: bool) -> None:
+    db, user = ctx.db, ctx.user
+    view = build_day(ctx, day)
     card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
     if card is None:
         raise NotFound("That routine is not in your programs on this day.")
@@ -269,19 +281,17 @@ def skip(db, catalog, user, day: date, today: date, routine_id, undo=False):
         raise Refused("This day is already paused.")
 
 
-def check_gate(db, catalog, user, device_id, gate_id, today):
-    """Record a one-time test as done today; False for an unknown device or gate."""
-    device = catalog.devices.get(device_id)
+def check_gate(ctx: Context, device_id: str, gate_id: str) -> None:
+    """Record a one-time test as done today (NotFound: no such device or test)."""
+    device = ctx.catalog.devices.get(device_id)
     if device is None or not any(gate.id == gate_id for gate in device.gates):
-        return False
-    store.check_gate(db, user.id, device_id, gate_id, today)
-    return True
+        raise NotFound("No such one-time test.")
+    store.check_gate(ctx.db, ctx.user.id, device_id, gate_id, ctx.today)
 
 
-def change_tool(db, catalog, user, device_id, today) -> bool:
-    """Record a new tool for a device with a use limit from today; False for any other device."""
-    device = catalog.devices.get(device_id)
+def change_tool(ctx: Context, device_id: str) -> None:
+    """Record a new tool for a device with a use limit from today (NotFound: any other device)."""
+    device = ctx.catalog.devices.get(device_id)
     if device is None or not device.tool_uses:
-        return False
-    store.change_tool(db, user.id, device_id, today)
-    return True
+        raise NotFound("That device has no tool to change.")
+    store.change_tool(ctx.db, ctx.user.id, device_id, ctx.today)

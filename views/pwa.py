@@ -13,9 +13,7 @@ from flask import Blueprint, abort, current_app, json, make_response, render_tem
 from flask_login import current_user
 
 from model import calendar, store
-from model.catalog import own as own_catalog
-from model.rules.schedule import local_day
-from views.web import catalog, get_db, now
+from views.web import context, get_db
 
 bp = Blueprint("pwa", __name__)
 LOGIN_HEADER = "X-FaceReps-Login"
@@ -146,9 +144,7 @@ def calendar_feed(token):
     user = store.user_by_calendar_token(get_db(), token) if len(token) <= 64 else None
     if user is None:
         abort(404)
-    today = local_day(now(), user.time_zone, user.day_start_hour)
-    own = own_catalog.with_own(get_db(), catalog(), user)
-    response = make_response(calendar.feed(get_db(), own, user, today, now()))
+    response = make_response(calendar.feed(context(user)))
     response.mimetype = "text/calendar"
     response.headers["Cache-Control"] = "private, max-age=900"
     return response

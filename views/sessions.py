@@ -9,16 +9,14 @@ from model import guided
 from model.refusals import Refused
 from views.converters import ID
 from views.errors import status_of
-from views.web import catalog, client_id, get_db, now, see_other, user_today
+from views.web import context, see_other
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
 
-def _player_or_404(session_id):
-    player = guided.load(get_db(), catalog(), current_user, session_id)
-    if player is None:
-        abort(404)
-    return player
+def _player(session_id):
+    """The user's session as the player shows it (another user's, or none: NotFound, a 404)."""
+    return guided.load(context(), session_id)
 
 
 def _answer(session_id, refused=None):
@@ -26,7 +24,7 @@ def _answer(session_id, refused=None):
     if request.accept_mimetypes.best == "application/json":
         if refused:
             return jsonify(error=str(refused)), status_of(refused)
-        return jsonify(_player_or_404(session_id).as_json())
+        return jsonify(_player(session_id).as_json())
     if refused:
         flash(str(refused))
     return see_other(url_for("sessions.show", session_id=session_id))
@@ -38,9 +36,7 @@ def start():
     """Start or resume today's guided session of a routine."""
     try:
         day = date.fromisoformat(request.form.get("day", ""))
-        session_id = guided.start(
-            get_db(), catalog(), current_user, day, user_today(), request.form.get("routine", ""), now()
-        )
+        session_id = guided.start(context(), day, request.form.get("routine", ""))
     except ValueError:
         abort(404)
     except Refused as refused:
@@ -53,7 +49,7 @@ def start():
 @login_required
 def show(session_id):
     """The player at the session's current step, or the summary once finished."""
-    player = _player_or_404(session_id)
+    player = _player(session_id)
     template = "sessions/summary.html" if player.finished or player.current is None else "sessions/player.html"
     return render_template(template, player=player, user=current_user)
 
@@ -66,9 +62,7 @@ def record_step(session_id, step_id):
     if outcome not in ("done", "skip"):
         abort(422, "Say whether the step was done (outcome=done) or skipped (outcome=skip).")
     try:
-        guided.record(
-            get_db(), catalog(), current_user, _player_or_404(session_id), step_id, outcome, now(), client_id()
-        )
+        guided.record(context(), _player(session_id), step_id, outcome)
     except Refused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)
@@ -79,7 +73,7 @@ def record_step(session_id, step_id):
 def back(session_id):
     """Go back one step."""
     try:
-        guided.back(get_db(), _player_or_404(session_id), now(), client_id())
+        guided.back(context(), _player(session_id))
     except Refused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)
@@ -90,7 +84,7 @@ def back(session_id):
 def finish(session_id):
     """End the session and show the summary."""
     try:
-        guided.finish(get_db(), catalog(), current_user, _player_or_404(session_id), now())
+        guided.finish(context(), _player(session_id))
     except Refused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)

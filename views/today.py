@@ -8,7 +8,7 @@ from flask_login import login_required
 from model import today as days
 from model.refusals import Refused
 from views.errors import status_of
-from views.web import catalog, client_id, get_db, me, now, see_other, user_today, wants_fragment
+from views.web import context, see_other, user_today, wants_fragment
 
 bp = Blueprint("today", __name__)
 
@@ -24,7 +24,7 @@ def _day_or_404(text):
 
 
 def _page(day):
-    view = days.build_day(get_db(), catalog(), me(), day, user_today())
+    view = days.build_day(context(), day)
     response = make_response(render_template("today/show.html", view=view))
     response.vary.add("HX-Request")
     return response
@@ -53,9 +53,7 @@ def tick_step(day, routine_id, step_id):
     if state not in (["0"], ["1"]):
         abort(422, "Say whether the step is done (done=1) or not (done=0).")
     try:
-        view, card, step = days.tick(
-            get_db(), catalog(), me(), day, user_today(), routine_id, step_id, state == ["1"], now(), client_id()
-        )
+        view, card, step = days.tick(context(), day, routine_id, step_id, state == ["1"])
     except Refused as refused:
         return _refused(refused, day, routine_id, step_id, fragment)
     if not fragment:
@@ -69,7 +67,7 @@ def _refused(refused, day, routine_id, step_id, fragment):
     if not fragment:
         flash(str(refused))
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
-    view = days.build_day(get_db(), catalog(), me(), day, user_today())
+    view = days.build_day(context(), day)
     card = next(c for c in view.due + view.other if c.routine.id == routine_id)
     step = next(s for s in card.steps if s.id == step_id)
     response = make_response(
@@ -85,7 +83,7 @@ def skip(day, routine_id):
     """Skip a due routine for the day (a chosen skip never counts as missed), or undo it."""
     day = _day_or_404(day)
     try:
-        days.skip(get_db(), catalog(), me(), day, user_today(), routine_id, request.form.get("undo") == "1")
+        days.skip(context(), day, routine_id, request.form.get("undo") == "1")
     except Refused as refused:
         flash(str(refused))
         return see_other(url_for("today.show_day", day=day.isoformat()), status=status_of(refused))
@@ -97,8 +95,9 @@ def skip(day, routine_id):
 def check_gate(day, device_id, gate_id):
     """Mark a one-time test (patch test, sensitivity test) as done today."""
     day = _day_or_404(day)
-    if day != user_today() or not days.check_gate(get_db(), catalog(), me(), device_id, gate_id, day):
+    if day != user_today():
         abort(404)
+    days.check_gate(context(), device_id, gate_id)
     flash("Noted. Sessions start once the waiting time after the test is over.")
     return see_other(url_for("today.show"))
 
@@ -108,7 +107,8 @@ def check_gate(day, device_id, gate_id):
 def change_tool(day, device_id):
     """A new tool (a fresh roller or head) from today: its use count starts again."""
     day = _day_or_404(day)
-    if day != user_today() or not days.change_tool(get_db(), catalog(), me(), device_id, day):
+    if day != user_today():
         abort(404)
+    days.change_tool(context(), device_id)
     flash("Noted: a new tool from today. FaceReps counts its uses from here.")
     return see_other(url_for("today.show"))

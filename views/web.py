@@ -10,11 +10,13 @@ from htmx_flask import request  # flask's request, typed with its .htmx details
 from model import wording
 from model.catalog import AREAS
 from model.catalog import own as own_catalog
+from model.context import Context
 from model.rules.schedule import local_day
 from model.store import db as database
 
 
 def init_app(app):
+    """Register the connection's teardown and the templates' filters."""
     app.teardown_appcontext(_close_db)
     app.add_template_filter(duration)
     app.add_template_filter(clock_time)
@@ -111,9 +113,19 @@ def me():
 
 
 def now():
+    """The app clock's moment, read once per request."""
     if "now" not in g:
         g.now = current_app.config["CLOCK"]()
     return g.now
+
+
+def context(user=None) -> Context:
+    """What the use cases need, for the signed-in user (or `user`, e.g. a calendar feed's owner)."""
+    if user is None:
+        return Context(get_db(), catalog(), me(), user_today(), now(), client_id())
+    day = local_day(now(), user.time_zone, user.day_start_hour)
+    own = own_catalog.with_own(get_db(), current_app.extensions["catalog"], user)
+    return Context(get_db(), own, user, day, now())
 
 
 def user_today():

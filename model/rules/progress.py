@@ -19,12 +19,16 @@ STREAK_WEEKS_SHOWN = 26  # the review counts a streak back half a year; a longer
 
 @dataclass(frozen=True)
 class DayMark:
+    """A day of the week under review and how it is marked (done, rest, missed and so on)."""
+
     day: date
     kind: str  # done | rest | paused | skipped | missed | open | planned | none (model/wording.py names them)
 
 
 @dataclass(frozen=True)
 class Week:
+    """A week under review: its seven marked days and its planned, done and missed sessions."""
+
     first: date
     days: tuple  # seven DayMarks
     planned: int

@@ -141,6 +141,8 @@ class History:
 
 @dataclass(frozen=True)
 class PhaseAt:
+    """The phase a day falls in: its index and rule, the day it began and the day after it ends."""
+
     index: int
     rule: PhaseRule | None  # None when every phase is over
     start: date

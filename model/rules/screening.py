@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 @dataclass(frozen=True)
 class Verdict:
+    """What the yes answers of a screening mean: the questions by outcome and the earliest start day."""
+
     blocked: tuple  # questions answered yes whose outcome is block
     clinician: tuple  # ... ask a clinician first
     skipped: tuple  # ... skip an area

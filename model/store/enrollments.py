@@ -24,6 +24,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Pause:
+    """A pause of an enrollment, from its first day to its last (None: until it is ended)."""
+
     id: int
     first_day: date
     last_day: date | None
@@ -35,6 +37,8 @@ class Pause:
 
 @dataclass(frozen=True)
 class Enrollment:
+    """A user's enrollment in a program: its start day, options, status and pauses."""
+
     id: int
     user_id: int
     program_id: str
@@ -61,6 +65,8 @@ class Enrollment:
 
 @dataclass(frozen=True)
 class Screening:
+    """A user's stored answers to one version of a device's safety questions."""
+
     id: int
     device_id: str
     questions_version: int
@@ -196,6 +202,7 @@ def save_screening(db, user_id, screening, now, enrollment_options=None):
 
 
 def latest_screening(db, user_id, device_id):
+    """The user's latest screening for the device, or None when there is none."""
     row = one(
         db,
         "SELECT id, device_id, questions_version, answers, clinician_confirmed, answered_on "
@@ -215,6 +222,7 @@ def latest_screening(db, user_id, device_id):
 
 
 def stop_enrollment(db, user_id, enrollment_id, day):
+    """Mark the user's active enrollment stopped on `day` (a stopped one stays as it is)."""
     with immediate(db):
         db.execute(
             "UPDATE enrollments SET status = 'stopped', stopped_on = ? "

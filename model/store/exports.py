@@ -80,6 +80,7 @@ class AccountNotEmpty(Exception):
 
 
 def has_history(db, user_id) -> bool:
+    """True when the user has programs, sessions, ticks, check-ins, photos, routines or plans."""
     return any(
         one(db, f"SELECT 1 AS found FROM {table} WHERE user_id = ? LIMIT 1", [user_id])
         for table in ("enrollments", "sessions", "ticks", "checkins", "photos", "routines", "plans")

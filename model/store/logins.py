@@ -12,6 +12,8 @@ USER_AGENT_MAX = 400
 
 @dataclass(frozen=True)
 class LoginRow:
+    """A signed-in browser of the user, as its row of `logins` holds it."""
+
     token: str
     created_at: str
     last_seen_at: str | None

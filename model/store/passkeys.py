@@ -24,6 +24,8 @@ class PasskeyKnown(Exception):
 
 @dataclass(frozen=True)
 class Passkey:
+    """A user's registered passkey, as its row of `passkeys` holds it."""
+
     id: int
     user_id: int
     credential_id: str
@@ -57,6 +59,7 @@ def _passkey(row):
 
 
 def passkeys_of(db, user_id) -> list:
+    """The user's passkeys, the oldest first."""
     return [
         _passkey(row)
         for row in rows(db, f"SELECT {_COLUMNS} FROM passkeys WHERE user_id = ? ORDER BY created_at, id", [user_id])
@@ -64,6 +67,7 @@ def passkeys_of(db, user_id) -> list:
 
 
 def passkey_by_credential(db, credential_id):
+    """The passkey with that credential id, or None."""
     return _passkey(one(db, f"SELECT {_COLUMNS} FROM passkeys WHERE credential_id = ?", [credential_id]))
 
 
@@ -92,6 +96,7 @@ def add_passkey(db, user_id, credential_id, public_key, sign_count, transports, 
 
 
 def passkey_used(db, passkey_id, sign_count, now):
+    """Store a passkey's new sign count and that it was just used."""
     with immediate(db):
         db.execute(
             "UPDATE passkeys SET sign_count = ?, last_used_at = ? WHERE id = ?", [sign_count, stamp(now), passkey_id]

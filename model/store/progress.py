@@ -22,6 +22,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Checkin:
+    """A week's check-in: the firmness, fine lines and glow ratings and a note."""
+
     week: date
     firmness: int
     fine_lines: int
@@ -31,6 +33,8 @@ class Checkin:
 
 @dataclass(frozen=True)
 class Photo:
+    """A progress photo's record: its week, angle, file name and size."""
+
     id: int
     week: date
     angle: str
@@ -40,6 +44,7 @@ class Photo:
 
 
 def save_checkin(db, user_id, week: date, firmness, fine_lines, glow, note, now):
+    """Store the user's check-in of a week, replacing the one already there."""
     with immediate(db):
         db.execute(
             "INSERT INTO checkins (user_id, week, firmness, fine_lines, glow, note, updated_at) "
@@ -116,6 +121,7 @@ def photo_of(db, user_id, photo_id):
 
 
 def photos_of_week(db, user_id, week: date) -> list:
+    """The user's photos of a week, by angle."""
     return [
         _photo(row)
         for row in rows(
@@ -127,6 +133,7 @@ def photos_of_week(db, user_id, week: date) -> list:
 
 
 def first_and_latest_photo(db, user_id, angle="front"):
+    """The user's first and latest photo at `angle`, or (None, None) when there are fewer than two."""
     found = rows(
         db, f"SELECT {PHOTO_COLUMNS} FROM photos WHERE user_id = ? AND angle = ? ORDER BY week", [user_id, angle]
     )
@@ -134,6 +141,7 @@ def first_and_latest_photo(db, user_id, angle="front"):
 
 
 def photo_files_of(db, user_id) -> list:
+    """The file names of all the user's photos."""
     return [row["filename"] for row in rows(db, "SELECT filename FROM photos WHERE user_id = ?", [user_id])]
 
 

@@ -27,6 +27,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class OwnRoutine:
+    """A routine the user made, with the steps of its current version."""
+
     id: str
     device_id: str | None
     device_name: str
@@ -38,6 +40,8 @@ class OwnRoutine:
 
 @dataclass(frozen=True)
 class OwnPlan:
+    """A plan the user made for one of their routines, with its phases."""
+
     id: str
     routine_id: str
     name: str
@@ -67,6 +71,7 @@ def own_routines(db, user_id) -> list:
 
 
 def own_plans(db, user_id) -> list:
+    """The user's plans, in the order they were made."""
     return [
         OwnPlan(id=row["id"], routine_id=row["routine_id"], name=row["name"], phases=json.loads(row["phases"]))
         for row in rows(
@@ -76,6 +81,7 @@ def own_plans(db, user_id) -> list:
 
 
 def plan_exists(db, user_id, plan_id) -> bool:
+    """True when the user has a plan with that id."""
     return one(db, "SELECT 1 AS found FROM plans WHERE user_id = ? AND id = ?", [user_id, plan_id]) is not None
 
 
@@ -93,6 +99,7 @@ def has_own(db, user_id) -> bool:
 
 
 def create_routine(db, user_id, routine: OwnRoutine, now):
+    """Store a new routine of the user with its steps as version 1."""
     with immediate(db):
         db.table("routines").insert(
             {
@@ -156,6 +163,7 @@ def save_routine(db, user_id, routine: OwnRoutine, now, expected_steps=None) -> 
 
 
 def rename_routine(db, user_id, routine_id, name, device_name, now):
+    """Store a routine's new name and device name; its steps and version stay."""
     with immediate(db):
         db.execute(
             "UPDATE routines SET name = ?, device_name = ?, updated_at = ? WHERE user_id = ? AND id = ?",
@@ -205,6 +213,7 @@ def delete_routine(db, user_id, routine_id, plan_ids):
 
 
 def create_plan(db, user_id, plan: OwnPlan, now):
+    """Store a new plan of the user."""
     with immediate(db):
         db.table("plans").insert(
             {

@@ -11,6 +11,8 @@ __all__ = ["SecurityEvent", "add_security_event", "security_events_of"]
 
 @dataclass(frozen=True)
 class SecurityEvent:
+    """One event of the security log: what happened, from which address, when, and its detail."""
+
     id: int
     user_id: int | None
     event: str

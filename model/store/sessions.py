@@ -30,6 +30,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class SessionState:
+    """A day's session of a routine: its steps done out of the total and its status."""
+
     routine_id: str
     device_id: str
     steps_done: int
@@ -224,6 +226,7 @@ def gate_checks(db, user_id) -> dict:
 
 
 def check_gate(db, user_id, device_id, gate_id, day: date):
+    """Record the day the user did a device's one-time test; an earlier record is kept."""
     with immediate(db):
         db.execute(
             "INSERT OR IGNORE INTO gate_checks (user_id, device_id, gate_id, day) VALUES (?, ?, ?, ?)",
@@ -330,6 +333,7 @@ def record_step(db, session: Guided, step_id, outcome, next_step, now, client_id
 
 
 def move_guided(db, session: Guided, step_id, now, client_id=None):
+    """Move the session's guided player to `step_id`, unless it is finished or the request is a replay."""
     with immediate(db):
         if first_time(db, session.user_id, client_id, now):
             db.execute(

@@ -131,10 +131,12 @@ def create_user(db, email, password_hash, time_zone, now) -> int:
 
 
 def user_by_email(db, email):
+    """The user with that email, or None."""
     return _user(one(db, f"{_SELECT_USER} WHERE email = ?", [email]))
 
 
 def user_by_id(db, user_id):
+    """The user with that id, or None."""
     return _user(one(db, f"{_SELECT_USER} WHERE id = ?", [user_id]))
 
 
@@ -163,6 +165,7 @@ def user_for_login(db, token, not_before):
 
 
 def delete_login(db, token):
+    """Delete the login of `token`: that browser is signed out."""
     with immediate(db):
         db.execute("DELETE FROM logins WHERE token = ?", [token])
 
@@ -175,11 +178,13 @@ def set_password(db, user_id, password_hash, keep_token):
 
 
 def rehash_password(db, user_id, password_hash):
+    """Store a new hash of the user's unchanged password; every browser stays signed in."""
     with immediate(db):
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
 
 
 def update_settings(db, user_id, time_zone, day_start_hour, week_start):
+    """Store the user's time zone, the hour their day starts and the day their week starts."""
     with immediate(db):
         db.execute(
             "UPDATE users SET time_zone = ?, day_start_hour = ?, week_start = ? WHERE id = ?",
@@ -188,6 +193,7 @@ def update_settings(db, user_id, time_zone, day_start_hour, week_start):
 
 
 def update_cues(db, user_id, beep, vibrate, voice, auto_advance):
+    """Store the user's guided player cues (beep, vibrate, voice) and whether it moves on by itself."""
     with immediate(db):
         db.execute(
             "UPDATE users SET cue_beep = ?, cue_vibrate = ?, cue_voice = ?, auto_advance = ? WHERE id = ?",
@@ -196,6 +202,7 @@ def update_cues(db, user_id, beep, vibrate, voice, auto_advance):
 
 
 def user_by_calendar_token(db, token):
+    """The user whose calendar feed has that token, or None."""
     return _user(one(db, f"{_SELECT_USER} WHERE calendar_token = ?", [token]))
 
 
@@ -206,6 +213,7 @@ def set_calendar_token(db, user_id, token):
 
 
 def set_reminder_time(db, user_id, reminder_time):
+    """Store the user's reminder time: when their sessions start in the calendar feed."""
     with immediate(db):
         db.execute("UPDATE users SET reminder_time = ? WHERE id = ?", [reminder_time, user_id])
 
