@@ -5,6 +5,7 @@ from dataclasses import asdict
 
 from model import store
 from model.catalog import CADENCE_KINDS, CADENCE_LIMITS, PHASE_LIMITS, Device, Routine
+from model.context import Context
 from model.device_day import gap_for
 from model.refusals import refuse_if
 from model.routines import copy_name, new_id, read_name
@@ -148,8 +149,9 @@ def _read_plan(form, device, options) -> tuple[str, list, dict]:
     return name, phases, problems | phase_problems
 
 
-def create(db, catalog, user_id, routine: Routine, form, now) -> str:
+def create(ctx: Context, routine: Routine, form) -> str:
     """Store the user's plan for a routine; returns its id (a program id)."""
+    db, catalog, user_id, now = ctx.db, ctx.catalog, ctx.user.id, ctx.now
     name, phases, problems = _read_plan(form, catalog.devices[routine.device_id], {})
     refuse_if(problems)
     plan = store.OwnPlan(new_id(PLAN_PREFIX), routine.id, name, phases)
@@ -157,8 +159,9 @@ def create(db, catalog, user_id, routine: Routine, form, now) -> str:
     return plan.id
 
 
-def change(db, catalog, user_id, program, enrollment, form, today, now) -> None:
+def change(ctx: Context, program, enrollment, form) -> None:
     """New phases for an own plan; a program following it uses them from today on."""
+    db, catalog, user_id, today, now = ctx.db, ctx.catalog, ctx.user.id, ctx.today, ctx.now
     name, phases, problems = _read_plan(form, catalog.device_of(program), enrollment.options if enrollment else {})
     refuse_if(problems)
     followed = (enrollment, max(today, enrollment.start_day)) if enrollment else None

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from model import overlap, plans, store, wording
+from model.context import Context
 from model.enrolled import phase_snapshot
 from model.refusals import INVALID, NotFound, Refused, refuse_if
 from model.rules import screening
@@ -52,8 +53,9 @@ def read_options(device, program, form, problems) -> dict:
     return options
 
 
-def routine_taken(db, catalog, user_id, program) -> str | None:
+def routine_taken(ctx: Context, program) -> str | None:
     """Why the program cannot start when an active one already has its routine (one routine, one plan)."""
+    db, catalog, user_id = ctx.db, ctx.catalog, ctx.user.id
     for enrollment in store.enrollments_of(db, user_id, "active"):
         other = catalog.programs.get(enrollment.program_id)
         if other and other.id == program.id:
@@ -71,29 +73,31 @@ class EarlierAnswers:
     form: dict
 
 
-def earlier_answers(db, catalog, user_id, program) -> EarlierAnswers | None:
+def earlier_answers(ctx: Context, program) -> EarlierAnswers | None:
     """The user's last answers to this device's questions (same version), to confirm instead of retype."""
+    db, catalog, user_id = ctx.db, ctx.catalog, ctx.user.id
     device = catalog.device_of(program)
     last = store.latest_screening(db, user_id, device.id) if device.questions else None
     form = screening.carried_over(device, last) if last else None
     return EarlierAnswers(last.answered_on, form) if last and form else None
 
 
-def start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
+def start(ctx: Context, program, form) -> StartOutcome:
     """Screen the user and, when cleared, start the program. Nothing is stored unless cleared.
 
     One transaction from the first read to the last write: what is checked (the routine not taken, the
     plan still there, what else runs on the device) still holds when the program starts, and a switch
     stops the others in the same commit."""
-    with immediate(db):
-        return _start(db, catalog, user_id, program, form, today, now)
+    with immediate(ctx.db):
+        return _start(ctx, program, form)
 
 
-def _start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
+def _start(ctx: Context, program, form) -> StartOutcome:
+    db, catalog, user_id, today, now = ctx.db, ctx.catalog, ctx.user.id, ctx.today, ctx.now
     device = catalog.device_of(program)
     if program.owner and not store.plan_exists(db, user_id, program.id):
         raise NotFound("That plan was deleted.")
-    if taken := routine_taken(db, catalog, user_id, program):
+    if taken := routine_taken(ctx, program):
         return StartOutcome(problems={"program": taken})
     problems = {}
     answers, missing = screening.read_answers(device, form)
@@ -138,8 +142,9 @@ def _start(db, catalog, user_id, program, form, today, now) -> StartOutcome:
     return outcome
 
 
-def rescreen(db, catalog, user_id, enrollment, form, today, now) -> StartOutcome:
+def rescreen(ctx: Context, enrollment, form) -> StartOutcome:
     """Answer changed questions again for an enrollment; stop it when the answers now block it."""
+    db, catalog, user_id, today, now = ctx.db, ctx.catalog, ctx.user.id, ctx.today, ctx.now
     device = catalog.device_of(catalog.programs[enrollment.program_id])
     problems = {}
     answers, missing = screening.read_answers(device, form)
@@ -161,8 +166,9 @@ def rescreen(db, catalog, user_id, enrollment, form, today, now) -> StartOutcome
     return outcome
 
 
-def pause(db, user_id, enrollment, form, today) -> None:
+def pause(ctx: Context, enrollment, form) -> None:
     """Pause an enrollment from a day (today by default) until a day or until resumed."""
+    db, user_id, today = ctx.db, ctx.user.id, ctx.today
     problems: dict[str, str] = {}
     first = parse_day(form.get("first_day") or today.isoformat(), "first_day", problems, "the first day")
     last = None
@@ -184,16 +190,18 @@ def pause(db, user_id, enrollment, form, today) -> None:
         raise Refused("These days overlap a pause you already have.", "first_day", kind=INVALID)
 
 
-def resume(db, user_id, enrollment, today) -> None:
+def resume(ctx: Context, enrollment) -> None:
     """End the pause covering today (the program is due again from today)."""
+    db, user_id, today = ctx.db, ctx.user.id, ctx.today
     current = enrollment.pause_on(today)
     if current is None:
         raise Refused("This program is not paused today.", "resume")
     store.end_pause(db, user_id, current.id, today - timedelta(days=1))
 
 
-def cancel_pause(db, user_id, enrollment, pause_id, today) -> None:
+def cancel_pause(ctx: Context, enrollment, pause_id) -> None:
     """Remove a pause that has not begun yet (NotFound: no such pause still to come)."""
+    db, user_id, today = ctx.db, ctx.user.id, ctx.today
     pause = next((p for p in enrollment.pauses if p.id == pause_id), None)
     if pause is None or pause.first_day <= today:
         raise NotFound("No such planned pause.")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from model import store
+from model.context import Context
 from model.enrolled import history_start, plans_for
 from model.refusals import refuse_if
 from model.rules import progress, schedule
@@ -53,8 +54,9 @@ def week_of(user, day: date) -> date:
     return schedule.week_start_of(day, user.week_start)
 
 
-def build(db, catalog, user, first: date, today: date) -> Review:
+def build(ctx: Context, first: date) -> Review:
     """The review of the week starting `first`."""
+    db, catalog, user, today = ctx.db, ctx.catalog, ctx.user, ctx.today
     enrollments = [
         e
         for e in store.enrollments_of(db, user.id)
@@ -123,8 +125,9 @@ def heat_row(first: date, counts: dict, today: date) -> tuple:
     return DAY_NAMES[first.weekday()][:2], cells
 
 
-def save_checkin(db, user, week: date, form, now) -> None:
+def save_checkin(ctx: Context, week: date, form) -> None:
     """Ratings 1 to 5 and a note for a week."""
+    db, user, now = ctx.db, ctx.user, ctx.now
     values, problems = {}, {}
     for name in RATING_FIELDS:
         values[name] = whole_number(form.get(name)) or 0

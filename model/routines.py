@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 from model import store
 from model.catalog import AREAS, MAX_REPS, MAX_STEP_SECONDS, OWN_PREFIX, SIDES, Device, Routine, Step
+from model.context import Context
 from model.refusals import INVALID, Refused, refuse_if
 from model.rules.forms import whole_number
 from model.store.db import immediate
@@ -172,8 +173,9 @@ def catalog_steps(catalog, device_id) -> list:
 # Storing -------------------------------------------------------------------------------------------
 
 
-def copy(db, user_id, routine: Routine, now) -> str:
+def copy(ctx: Context, routine: Routine) -> str:
     """A personal copy of a catalog routine, linked to it; returns the new routine's id."""
+    db, user_id, now = ctx.db, ctx.user.id, ctx.now
     own = store.OwnRoutine(new_id(), routine.device_id, "", routine.id, copy_name(routine), 1, steps_of(routine))
     store.create_routine(db, user_id, own, now)
     return own.id
@@ -184,9 +186,10 @@ def copy_name(routine: Routine) -> str:
     return f"My {routine.name[:1].lower()}{routine.name[1:]}"
 
 
-def create(db, catalog, user_id, form, now) -> str:
+def create(ctx: Context, form) -> str:
     """A routine from scratch: a name, a device (a catalog type or one named by the user), a first step;
     returns its id (Refused: the fields that are wrong)."""
+    db, catalog, user_id, now = ctx.db, ctx.catalog, ctx.user.id, ctx.now
     problems: dict[str, str] = {}
     name = read_name(form, problems)
     device_id = form.get("device_id") or ""
@@ -209,8 +212,9 @@ def create(db, catalog, user_id, form, now) -> str:
     return own.id
 
 
-def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
+def save(ctx: Context, routine: Routine, device: Device, steps) -> int:
     """Store new steps for an own routine; return the version."""
+    db, user_id, now = ctx.db, ctx.user.id, ctx.now
     if not steps:
         raise Refused("A routine needs at least one step.", "steps", kind=INVALID)
     if len(steps) > MAX_STEPS:
@@ -232,8 +236,9 @@ def save(db, user_id, routine: Routine, device: Device, steps, now) -> int:
     return version
 
 
-def rename(db, user_id, routine: Routine, device: Device, form, now) -> None:
+def rename(ctx: Context, routine: Routine, device: Device, form) -> None:
     """A new name for the routine (and for a device the catalog does not know)."""
+    db, user_id, now = ctx.db, ctx.user.id, ctx.now
     problems: dict[str, str] = {}
     name = read_name(form, problems)
     device_name = read_name(form, problems, "device_name", "Name your device") if device.owner else ""
@@ -246,8 +251,9 @@ def steps_of(routine: Routine) -> list:
     return [asdict(step) for step in routine.steps]
 
 
-def delete(db, user_id, routine: Routine, plans) -> None:
+def delete(ctx: Context, routine: Routine, plans) -> None:
     """Delete the routine and its plans (Refused while an active program follows one of them)."""
+    db, user_id = ctx.db, ctx.user.id
     plan_ids = [plan.id for plan in plans]
     with immediate(db):  # the check and the delete in one transaction: no program can start in between
         if store.routine_in_use(db, user_id, plan_ids):

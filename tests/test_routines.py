@@ -12,6 +12,7 @@ from model import routines as rules
 from model import store
 from model.catalog import Step
 from model.catalog import own as own_catalog
+from model.context import Context
 from model.refusals import CONFLICT, Refused
 from model.rules import schedule
 from tests.conftest import Auth, text_of
@@ -516,8 +517,9 @@ def test_an_edit_from_a_stale_page_never_undoes_a_newer_one(mine, client, app, d
     stale = own_catalog.with_own(db, app.extensions["catalog"], user).routines[mine.rsplit("/", 1)[1]]
     client.post(f"{mine}/steps/neck-left/remove")  # another window
     device = app.extensions["catalog"].devices["microcurrent"]
+    ctx = Context(db, app.extensions["catalog"], user, TODAY, clock())
     with pytest.raises(Refused, match="changed in another window") as refused:
-        rules.save(db, 1, stale, device, rules.move(rules.steps_of(stale), "cleanse", "down"), clock())
+        rules.save(ctx, stale, device, rules.move(rules.steps_of(stale), "cleanse", "down"))
     assert refused.value.kind == CONFLICT  # a 409: the page shows the routine as it is now
     assert "neck-left" not in [s["id"] for s in steps_of(db, mine)] and steps_of(db, mine)[0]["id"] == "cleanse"
     client.post(f"{mine}/name", data={"name": "Renamed"})

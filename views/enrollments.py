@@ -9,7 +9,7 @@ from model.refusals import Refused
 from model.rules import screening
 from views.converters import ID
 from views.errors import status_of
-from views.web import catalog, get_db, now, see_other, user_today
+from views.web import catalog, context, get_db, see_other, user_today
 
 bp = Blueprint("enrollments", __name__, url_prefix="/enrollments")
 
@@ -54,7 +54,7 @@ def pause(enrollment_id):
     """Pause for a date range (or until resumed)."""
     enrollment = _mine_or_404(enrollment_id)
     try:
-        program_rules.pause(get_db(), current_user.id, enrollment, request.form, user_today())
+        program_rules.pause(context(), enrollment, request.form)
     except Refused as refused:
         return _page(enrollment, status_of(refused), refused.problems)
     flash("Paused. Paused days never count as missed.")
@@ -67,7 +67,7 @@ def resume(enrollment_id):
     """End the current pause: the program is due again from today."""
     enrollment = _mine_or_404(enrollment_id)
     try:
-        program_rules.resume(get_db(), current_user.id, enrollment, user_today())
+        program_rules.resume(context(), enrollment)
     except Refused as refused:
         return _page(enrollment, status_of(refused), refused.problems)
     flash("Welcome back: the program is running again from today.")
@@ -79,7 +79,7 @@ def resume(enrollment_id):
 def cancel_pause(enrollment_id, pause_id):
     """Remove a planned pause that has not started."""
     enrollment = _mine_or_404(enrollment_id)
-    program_rules.cancel_pause(get_db(), current_user.id, enrollment, pause_id, user_today())
+    program_rules.cancel_pause(context(), enrollment, pause_id)
     flash("Planned pause removed.")
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
 
@@ -103,9 +103,7 @@ def rescreen(enrollment_id):
     enrollment = _mine_or_404(enrollment_id)
     if request.method == "GET":
         return _page(enrollment, template="enrollments/screening.html")
-    outcome = program_rules.rescreen(
-        get_db(), catalog(), current_user.id, enrollment, request.form, user_today(), now()
-    )
+    outcome = program_rules.rescreen(context(), enrollment, request.form)
     if outcome.blocked:
         program = catalog().programs[enrollment.program_id]
         return render_template("programs/blocked.html", program=program, verdict=outcome.verdict, stopped=True)

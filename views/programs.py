@@ -8,7 +8,7 @@ from model import plans as plan_rules
 from model import programs as program_rules
 from model.refusals import Refused
 from views.errors import status_of
-from views.web import catalog, get_db, now, see_other, user_today
+from views.web import catalog, context, get_db, see_other, user_today
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
 
@@ -47,12 +47,12 @@ def start(program_id):
     """Screening questions, device options and a start day; then the program is active."""
     program, today = _program_or_404(program_id), user_today()
     if request.method == "GET":
-        taken = program_rules.routine_taken(get_db(), catalog(), current_user.id, program)
-        earlier = program_rules.earlier_answers(get_db(), catalog(), current_user.id, program)
+        taken = program_rules.routine_taken(context(), program)
+        earlier = program_rules.earlier_answers(context(), program)
         return _start_page(
             program, earlier.form if earlier else {}, {"program": taken} if taken else {}, None, today, earlier=earlier
         )
-    outcome = program_rules.start(get_db(), catalog(), current_user.id, program, request.form, today, now())
+    outcome = program_rules.start(context(), program, request.form)
     if outcome.blocked:
         return render_template("programs/blocked.html", program=program, verdict=outcome.verdict)
     if outcome.enrollment_id is None:
@@ -92,7 +92,7 @@ def edit(program_id):
     if request.method == "GET":
         return _plan_form(program, plan_rules.form_values(program), {})
     try:
-        plan_rules.change(get_db(), catalog(), current_user.id, program, following, request.form, user_today(), now())
+        plan_rules.change(context(), program, following, request.form)
     except Refused as refused:
         return _plan_form(program, request.form, refused.problems, status_of(refused))
     flash("Plan saved." + (" It applies from today; earlier days keep the plan they had." if following else ""))

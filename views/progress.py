@@ -15,7 +15,7 @@ from model.refusals import Refused
 from views.auth import limiter
 from views.converters import ID
 from views.errors import status_of
-from views.web import catalog, get_db, me, now, see_other, user_today
+from views.web import context, get_db, me, now, see_other, user_today
 
 bp = Blueprint("progress", __name__)
 EARLIEST = timedelta(days=5 * 366)
@@ -66,7 +66,7 @@ def _week_or_404(text):
 def _page(first, status=200, problems=None, form=None):
     if first != review.week_of(me(), first):
         return see_other(url_for("progress.week", first=review.week_of(me(), first).isoformat()))
-    data = review.build(get_db(), catalog(), me(), first, user_today())
+    data = review.build(context(), first)
     return render_template(
         "progress/show.html",
         review=data,
@@ -100,7 +100,7 @@ def checkin(first):
     if first != review.week_of(me(), first):
         abort(404, "Check-ins belong to a week: use the first day of one of your weeks.")
     try:
-        review.save_checkin(get_db(), current_user, first, request.form, now())
+        review.save_checkin(context(), first, request.form)
     except Refused as refused:
         return _page(first, status_of(refused), refused.problems)
     flash("Check-in saved.")

@@ -12,7 +12,7 @@ from model import store
 from model.catalog import AREAS, SIDES
 from model.refusals import CONFLICT, Refused
 from views.errors import status_of
-from views.web import catalog, duration, get_db, now, see_other, user_today
+from views.web import catalog, context, duration, get_db, see_other, user_today
 
 bp = Blueprint("routines", __name__, url_prefix="/routines")
 
@@ -58,7 +58,7 @@ def _saved(routine, edit, message, anchor=None):
     or a 303 back to it; a refused edit shows the page with its reason (422)."""
     try:
         steps = edit(rules.steps_of(routine))
-        rules.save(get_db(), current_user.id, routine, catalog().devices[routine.device_id], steps, now())
+        rules.save(context(), routine, catalog().devices[routine.device_id], steps)
     except Refused as problem:
         if problem.kind == CONFLICT:  # changed meanwhile in another window: show it as it is now
             catalog(fresh=True)
@@ -94,7 +94,7 @@ def new():
             "routines/new.html", catalog=catalog(), form={"reps": "1", "cue_seconds": "0"}, problems={}
         )
     try:
-        routine_id = rules.create(get_db(), catalog(), current_user.id, request.form, now())
+        routine_id = rules.create(context(), request.form)
     except Refused as refused:
         page = render_template("routines/new.html", catalog=catalog(), form=request.form, problems=refused.problems)
         return page, status_of(refused)
@@ -109,7 +109,7 @@ def copy():
     routine = catalog().routines.get(request.form.get("routine_id", ""))
     if routine is None or routine.owner is not None:
         abort(404)
-    routine_id = rules.copy(get_db(), current_user.id, routine, now())
+    routine_id = rules.copy(context(), routine)
     flash(f"This is your copy of “{routine.name}”: change it as your device's manual says.")
     return see_other(url_for("routines.show", routine_id=routine_id))
 
@@ -127,7 +127,7 @@ def rename(routine_id):
     """A new name for the routine (and for your own device)."""
     routine = _own_or_404(routine_id)
     try:
-        rules.rename(get_db(), current_user.id, routine, catalog().devices[routine.device_id], request.form, now())
+        rules.rename(context(), routine, catalog().devices[routine.device_id], request.form)
     except Refused as refused:
         return _page(routine, status_of(refused), refused.problems)
     flash("Name saved.")
@@ -239,7 +239,7 @@ def delete(routine_id):
     if request.form.get("confirm") != "yes":
         return _page(routine, 422, {"confirm": "Tick the box to confirm you want to delete this routine."})
     try:
-        rules.delete(get_db(), current_user.id, routine, catalog().plans_of(routine.id))
+        rules.delete(context(), routine, catalog().plans_of(routine.id))
     except Refused as refused:
         return _page(routine, status_of(refused), refused.problems)
     flash(f"Deleted “{routine.name}”.")
@@ -256,7 +256,7 @@ def plan(routine_id):
     if request.method == "GET":
         return _plan_page(routine, plan_rules.defaults(catalog(), routine), {})
     try:
-        plan_id = plan_rules.create(get_db(), catalog(), current_user.id, routine, request.form, now())
+        plan_id = plan_rules.create(context(), routine, request.form)
     except Refused as refused:
         return _plan_page(routine, request.form, refused.problems, status_of(refused))
     flash("Your plan is saved. Answer the safety questions to start it.")

@@ -62,7 +62,7 @@ def record_step(session_id, step_id):
     if outcome not in ("done", "skip"):
         abort(422, "Say whether the step was done (outcome=done) or skipped (outcome=skip).")
     try:
-        guided.record(context(), _player(session_id), step_id, outcome)
+        guided.record(context(replayable=True), _player(session_id), step_id, outcome)
     except Refused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)
@@ -73,7 +73,7 @@ def record_step(session_id, step_id):
 def back(session_id):
     """Go back one step."""
     try:
-        guided.back(context(), _player(session_id))
+        guided.back(context(replayable=True), _player(session_id))
     except Refused as refused:
         return _answer(session_id, refused)
     return _answer(session_id)

@@ -119,10 +119,11 @@ def now():
     return g.now
 
 
-def context(user=None) -> Context:
-    """What the use cases need, for the signed-in user (or `user`, e.g. a calendar feed's owner)."""
+def context(user=None, replayable: bool = False) -> Context:
+    """What the use cases need, for the signed-in user (or `user`, e.g. a calendar feed's owner);
+    `replayable`: a request a phone may send again from its outbox, whose client id is read from the form."""
     if user is None:
-        return Context(get_db(), catalog(), me(), user_today(), now(), client_id())
+        return Context(get_db(), catalog(), me(), user_today(), now(), client_id() if replayable else None)
     day = local_day(now(), user.time_zone, user.day_start_hour)
     own = own_catalog.with_own(get_db(), current_app.extensions["catalog"], user)
     return Context(get_db(), own, user, day, now())
