@@ -4,7 +4,7 @@ import json
 
 from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
-from flask_login import current_user, login_required, logout_user
+from flask_login import login_required, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from model import photos, store, transfer
@@ -13,7 +13,7 @@ from model.refusals import Refused
 from views.auth import limiter
 from views.errors import status_of
 from views.progress import limit_message, per_user, signed_out
-from views.web import catalog, get_db, now, see_other
+from views.web import catalog, get_db, me, now, see_other
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 # An export reads every photo, an import parses, checks and re-encodes a whole file (about half a
@@ -30,7 +30,7 @@ def _page(status=200, **problems):
         hours=accounts.DAY_START_HOURS,
         form=request.form,
         problems=problems,
-        security=account_security.overview(get_db(), current_user, now(), current_app.config),
+        security=account_security.overview(get_db(), me(), now(), current_app.config),
     ), status
 
 
@@ -48,7 +48,7 @@ def update_settings():
     form = request.form
     try:
         accounts.update_settings(
-            get_db(), current_user, form.get("time_zone"), form.get("day_start_hour"), form.get("week_start")
+            get_db(), me(), form.get("time_zone"), form.get("day_start_hour"), form.get("week_start")
         )
     except Refused as refused:
         return _page(status_of(refused), **refused.problems)
@@ -61,7 +61,7 @@ def update_settings():
 def update_cues():
     """Save the guided player's cues: beep, vibration, voice, auto-advance."""
     form = request.form
-    store.update_cues(get_db(), current_user.id, *(form.get(name) == "on" for name in accounts.CUES))
+    store.update_cues(get_db(), me().id, *(form.get(name) == "on" for name in accounts.CUES))
     flash("Cue settings saved.")
     return see_other(url_for("account.show") + "#cues-title")
 
@@ -70,7 +70,7 @@ def update_cues():
 @login_required
 def reset_calendar():
     """Create the private calendar link, or replace it (the old link stops working)."""
-    store.set_calendar_token(get_db(), current_user.id, accounts.new_calendar_token())
+    store.set_calendar_token(get_db(), me().id, accounts.new_calendar_token())
     flash("Your new calendar link is ready. Any old link no longer works.")
     return see_other(url_for("account.show") + "#calendar-title")
 
@@ -80,7 +80,7 @@ def reset_calendar():
 def update_reminder():
     """The time of day calendar reminders fire."""
     try:
-        accounts.update_reminder(get_db(), current_user, request.form.get("reminder_time"))
+        accounts.update_reminder(get_db(), me(), request.form.get("reminder_time"))
     except Refused as refused:
         return _page(status_of(refused), **refused.problems)
     flash("Reminder time saved.")
@@ -101,8 +101,8 @@ def _export_limit():
 @login_required
 def export_json():
     """Everything of yours, as JSON that imports back."""
-    data = transfer.export_json(get_db(), current_user, current_app.config["PHOTO_DIR"], now())
-    security_log.record(get_db(), "data_exported", current_user.id, request.remote_addr, now(), format="json")
+    data = transfer.export_json(get_db(), me(), current_app.config["PHOTO_DIR"], now())
+    security_log.record(get_db(), "data_exported", me().id, request.remote_addr, now(), format="json")
     response = current_app.response_class(json.dumps(data, indent=1), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="facereps-export.json"'
     return response
@@ -113,8 +113,8 @@ def export_json():
 @login_required
 def export_csv():
     """Sessions and check-ins, for a spreadsheet."""
-    security_log.record(get_db(), "data_exported", current_user.id, request.remote_addr, now(), format="csv")
-    response = current_app.response_class(transfer.export_csv(get_db(), current_user, catalog()), mimetype="text/csv")
+    security_log.record(get_db(), "data_exported", me().id, request.remote_addr, now(), format="csv")
+    response = current_app.response_class(transfer.export_csv(get_db(), me(), catalog()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="facereps.csv"'
     return response
 
@@ -139,14 +139,14 @@ def import_data():
         transfer.import_json(
             get_db(),
             catalog(),
-            current_user,
+            me(),
             upload.read(transfer.MAX_IMPORT_BYTES + 1) if upload else b"",
             current_app.config["PHOTO_DIR"],
             current_app.config.get("PHOTO_QUOTA_BYTES", photos.QUOTA_BYTES),
         )
     except transfer.ImportRefused as error:
         return render_template("account/import.html", problem=str(error)), status_of(error)
-    security_log.record(get_db(), "data_imported", current_user.id, request.remote_addr, now())
+    security_log.record(get_db(), "data_imported", me().id, request.remote_addr, now())
     flash("Your data is imported.")
     return see_other(url_for("today.show"))
 
@@ -166,11 +166,11 @@ def change_password():
     """Change the password (needs the current one); other browsers are signed out."""
     try:
         accounts.change_password(
-            get_db(), current_user, request.form.get("current_password", ""), request.form.get("new_password", "")
+            get_db(), me(), request.form.get("current_password", ""), request.form.get("new_password", "")
         )
     except Refused as refused:
         return _page(status_of(refused), **refused.problems)
-    security_log.record(get_db(), "password_changed", current_user.id, request.remote_addr, now())
+    security_log.record(get_db(), "password_changed", me().id, request.remote_addr, now())
     flash("Password changed. Your other devices have been signed out.")
     return see_other(url_for("account.show"))
 
@@ -181,10 +181,10 @@ def delete():
     """Delete the account and every row of it, after confirmation and the password."""
     if request.form.get("confirm") != "yes":
         return _page(422, confirm="Tick the box to confirm you want everything deleted.")
-    if not accounts.password_matches(current_user.password_hash, request.form.get("delete_password", "")):
+    if not accounts.password_matches(me().password_hash, request.form.get("delete_password", "")):
         return _page(422, delete_password="That is not your password.")  # noqa: S106 (a message, not a password)
-    accounts.delete_account(get_db(), current_user.id, current_app.config["PHOTO_DIR"])
-    security_log.record(get_db(), "account_deleted", current_user.id, request.remote_addr, now())
+    accounts.delete_account(get_db(), me().id, current_app.config["PHOTO_DIR"])
+    security_log.record(get_db(), "account_deleted", me().id, request.remote_addr, now())
     logout_user()
     flash("Your account and all its data have been deleted.")
     return see_other(url_for("auth.login"))

@@ -28,7 +28,7 @@ from model.identity import accounts, security_log
 from model.refusals import Refused
 from views.errors import status_of
 from views.security import safe_next
-from views.web import get_db, now, see_other
+from views.web import get_db, me, now, see_other
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -191,8 +191,8 @@ def login():
 @login_required
 def logout():
     """Sign this browser out and revoke its login, so a copied cookie stops working."""
-    security_log.record(get_db(), "sign_out", current_user.id, request.remote_addr, now())
-    store.delete_login(get_db(), current_user.login_token)
+    security_log.record(get_db(), "sign_out", me().id, request.remote_addr, now())
+    store.delete_login(get_db(), me().login_token)
     logout_user()
     session.clear()
     session["forget_offline"] = True  # the next page clears this phone's saved pages and outbox

@@ -1,7 +1,7 @@
 """The user's own programs: status, pause and resume, stop, and answering changed questions again."""
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from model import programs as program_rules
 from model import store
@@ -9,13 +9,13 @@ from model.refusals import Refused
 from model.rules import screening
 from views.converters import ID
 from views.errors import status_of
-from views.web import catalog, context, get_db, see_other, user_today
+from views.web import catalog, context, get_db, me, see_other, user_today
 
 bp = Blueprint("enrollments", __name__, url_prefix="/enrollments")
 
 
 def _mine_or_404(enrollment_id):
-    enrollment = store.enrollment_of(get_db(), current_user.id, enrollment_id)
+    enrollment = store.enrollment_of(get_db(), me().id, enrollment_id)
     if enrollment is None or enrollment.program_id not in catalog().programs:
         abort(404)
     return enrollment
@@ -24,7 +24,7 @@ def _mine_or_404(enrollment_id):
 def _page(enrollment, status=200, problems=None, template="enrollments/show.html", **extra):
     program = catalog().programs[enrollment.program_id]
     device = catalog().device_of(program)
-    latest = store.latest_screening(get_db(), current_user.id, device.id)
+    latest = store.latest_screening(get_db(), me().id, device.id)
     return render_template(
         template,
         enrollment=enrollment,
@@ -91,7 +91,7 @@ def stop(enrollment_id):
     enrollment = _mine_or_404(enrollment_id)
     if request.form.get("confirm") != "yes":
         return _page(enrollment, 422, {"stop": "Tick the box to confirm you want to stop this program."})
-    store.stop_enrollment(get_db(), current_user.id, enrollment.id, user_today())
+    store.stop_enrollment(get_db(), me().id, enrollment.id, user_today())
     flash(f"You stopped “{catalog().programs[enrollment.program_id].name}”.")
     return see_other(url_for("programs.index"))
 

@@ -4,7 +4,7 @@ static/js/passkeys.js; removing is a plain form."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from model.identity import passkeys
 from views.auth import _start_session, limiter
@@ -60,7 +60,7 @@ def sign_in():
 
 @bp.post("/account/passkeys/options")
 @login_required
-@limiter.limit("10 per hour", key_func=lambda: f"passkey:{getattr(current_user, 'id', '')}", deduct_when=_refused)
+@limiter.limit("10 per hour", key_func=lambda: f"passkey:{getattr(me(), 'id', '')}", deduct_when=_refused)
 def add_options():
     """After the password: what the browser needs to make a passkey for this account."""
     try:

@@ -1,14 +1,14 @@
 """Programs: browse the catalog by device type, read a program, and start one after screening."""
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from model import overlap, store
 from model import plans as plan_rules
 from model import programs as program_rules
 from model.refusals import Refused
 from views.errors import status_of
-from views.web import catalog, context, get_db, see_other, user_today
+from views.web import catalog, context, get_db, me, see_other, user_today
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
 
@@ -24,7 +24,7 @@ def _program_or_404(program_id):
 @login_required
 def index():
     """Every device type with its programs, and the user's own programs first."""
-    mine = store.enrollments_of(get_db(), current_user.id)
+    mine = store.enrollments_of(get_db(), me().id)
     return render_template("programs/index.html", catalog=catalog(), mine=mine, today=user_today())
 
 
@@ -33,9 +33,7 @@ def index():
 def show(program_id):
     """A program: its phases, one session's steps, spacing, safety notes and sources."""
     program = _program_or_404(program_id)
-    following = next(
-        (e for e in store.enrollments_of(get_db(), current_user.id, "active") if e.program_id == program.id), None
-    )
+    following = next((e for e in store.enrollments_of(get_db(), me().id, "active") if e.program_id == program.id), None)
     return render_template(
         "programs/show.html", program=program, catalog=catalog(), following=following, today=user_today()
     )
@@ -64,7 +62,7 @@ def start(program_id):
 
 def _start_page(program, form, problems, verdict, start_day, status=200, earlier=None):
     today = user_today()
-    shared = overlap.overlap(get_db(), catalog(), current_user, program, max(start_day, today))
+    shared = overlap.overlap(get_db(), catalog(), me(), program, max(start_day, today))
     return render_template(
         "programs/start.html",
         program=program,
@@ -86,9 +84,7 @@ def edit(program_id):
     program = _program_or_404(program_id)
     if program.owner is None:
         abort(404)
-    following = next(
-        (e for e in store.enrollments_of(get_db(), current_user.id, "active") if e.program_id == program.id), None
-    )
+    following = next((e for e in store.enrollments_of(get_db(), me().id, "active") if e.program_id == program.id), None)
     if request.method == "GET":
         return _plan_form(program, plan_rules.form_values(program), {})
     try:

@@ -27,7 +27,7 @@ PHOTO_LIMIT = "6 per minute;60 per day"
 
 def per_user() -> str:
     """The rate-limit key of costly work: the signed-in user (their address, were one not signed in)."""
-    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+    return f"user:{me().id}" if current_user.is_authenticated else get_remote_address()
 
 
 def signed_out() -> bool:
@@ -122,7 +122,7 @@ def upload_photo(first):
         photos.save(
             get_db(),
             photo_folder(),
-            current_user.id,
+            me().id,
             first,
             request.form.get("angle", ""),
             upload.read(limit + 1) if upload else b"",
@@ -151,7 +151,7 @@ def too_many_uploads(error):
 @login_required
 def photo(photo_id):
     """A photo, for its owner only."""
-    found = store.photo_of(get_db(), current_user.id, photo_id)
+    found = store.photo_of(get_db(), me().id, photo_id)
     if found is None:
         abort(404)
     response = make_response(send_file(photo_folder() / found.filename, mimetype="image/jpeg"))

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, json, make_response, render_tem
 from flask_login import current_user
 
 from model import calendar, store
-from views.web import context, get_db
+from views.web import context, get_db, me
 
 bp = Blueprint("pwa", __name__)
 LOGIN_HEADER = "X-FaceReps-Login"
@@ -41,7 +41,7 @@ def login_id():
     if request.endpoint in (None, "static", "pwa.offline"):
         return None  # the offline page is kept for whoever uses the phone next: it names no one
     try:
-        token = current_user.login_token if current_user.is_authenticated else None
+        token = me().login_token if current_user.is_authenticated else None
     except Exception:  # the database is down (an error page): say nothing rather than "signed out"
         return None
     if not token:

@@ -3,7 +3,7 @@
 import os
 
 from flask import Blueprint, current_app, flash, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from model.identity import accounts, mail, recovery
 from views.auth import limiter
@@ -107,7 +107,7 @@ def recover():
 @bp.route("/account/recovery-codes", methods=["GET", "POST"])
 @login_required
 @limiter.limit(
-    "10 per hour", key_func=lambda: f"codes:{getattr(current_user, 'id', '')}", methods=["POST"], deduct_when=_refused
+    "10 per hour", key_func=lambda: f"codes:{getattr(me(), 'id', '')}", methods=["POST"], deduct_when=_refused
 )
 def make_codes():
     """Make ten new recovery codes (after the password), shown once; the old ones stop working."""

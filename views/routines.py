@@ -3,7 +3,7 @@
 from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from htmx_flask import request  # flask's request, typed with its .htmx details
 
 from model import plans as plan_rules
@@ -12,7 +12,7 @@ from model import store
 from model.catalog import AREAS, SIDES
 from model.refusals import CONFLICT, Refused
 from views.errors import status_of
-from views.web import catalog, context, duration, get_db, see_other, user_today
+from views.web import catalog, context, duration, get_db, me, see_other, user_today
 
 bp = Blueprint("routines", __name__, url_prefix="/routines")
 
@@ -29,14 +29,14 @@ def choices():
 
 def _own_or_404(routine_id):
     routine = catalog().routines.get(routine_id)
-    if routine is None or routine.owner != current_user.id:
+    if routine is None or routine.owner != me().id:
         abort(404)
     return routine
 
 
 def _page(routine, status=200, problems=None, **extra):
     mine = catalog()
-    following = {e.program_id: e for e in store.enrollments_of(get_db(), current_user.id, "active")}
+    following = {e.program_id: e for e in store.enrollments_of(get_db(), me().id, "active")}
     return render_template(
         "routines/show.html",
         routine=routine,
@@ -251,7 +251,7 @@ def delete(routine_id):
 def plan(routine_id):
     """Your own plan for a routine (yours or the catalog's): then start it like any program."""
     routine = catalog().routines.get(routine_id)
-    if routine is None or routine.owner not in (None, current_user.id):
+    if routine is None or routine.owner not in (None, me().id):
         abort(404)
     if request.method == "GET":
         return _plan_page(routine, plan_rules.defaults(catalog(), routine), {})

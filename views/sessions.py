@@ -3,13 +3,13 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from model import guided
 from model.refusals import Refused
 from views.converters import ID
 from views.errors import status_of
-from views.web import context, see_other
+from views.web import context, me, see_other
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
@@ -51,7 +51,7 @@ def show(session_id):
     """The player at the session's current step, or the summary once finished."""
     player = _player(session_id)
     template = "sessions/summary.html" if player.finished or player.current is None else "sessions/player.html"
-    return render_template(template, player=player, user=current_user)
+    return render_template(template, player=player, user=me())
 
 
 @bp.post(f"/<{ID}:session_id>/steps/<step_id>")
