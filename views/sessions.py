@@ -19,6 +19,12 @@ def _player(session_id):
     return guided.load(context(), session_id)
 
 
+@bp.errorhandler(Refused)
+def _refused(refused):
+    """A step, back or finish the player's rules refuse: said in JSON to the script, or on the player."""
+    return _answer((request.view_args or {})["session_id"], refused)
+
+
 def _answer(session_id, refused=None):
     """JSON for the player's script, or back to the player page for a plain form."""
     if request.accept_mimetypes.best == "application/json":
@@ -61,10 +67,7 @@ def record_step(session_id, step_id):
     outcome = request.form.get("outcome")
     if outcome not in ("done", "skip"):
         abort(422, "Say whether the step was done (outcome=done) or skipped (outcome=skip).")
-    try:
-        guided.record(context(replayable=True), _player(session_id), step_id, outcome)
-    except Refused as refused:
-        return _answer(session_id, refused)
+    guided.record(context(replayable=True), _player(session_id), step_id, outcome)
     return _answer(session_id)
 
 
@@ -72,10 +75,7 @@ def record_step(session_id, step_id):
 @login_required
 def back(session_id):
     """Go back one step."""
-    try:
-        guided.back(context(replayable=True), _player(session_id))
-    except Refused as refused:
-        return _answer(session_id, refused)
+    guided.back(context(replayable=True), _player(session_id))
     return _answer(session_id)
 
 
@@ -83,8 +83,5 @@ def back(session_id):
 @login_required
 def finish(session_id):
     """End the session and show the summary."""
-    try:
-        guided.finish(context(), _player(session_id))
-    except Refused as refused:
-        return _answer(session_id, refused)
+    guided.finish(context(), _player(session_id))
     return _answer(session_id)
