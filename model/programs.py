@@ -1,12 +1,12 @@
 """Starting and managing programs: parse the start form, apply the screening, store the result."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from model import overlap, plans, store, wording
 from model.context import Context
 from model.enrolled import phase_snapshot
-from model.refusals import INVALID, NotFound, Refused, refuse_if
+from model.refusals import CONFLICT, INVALID, NotFound, Refused, refuse_if
 from model.rules import screening
 from model.store.db import immediate
 
@@ -15,17 +15,20 @@ MAX_PAUSE = timedelta(days=366)
 REASON_MAX = 200
 
 
-@dataclass
-class StartOutcome:
-    """What happened to a start request: an enrollment id, or a verdict and problems to show."""
+class ScreeningRefused(Refused):
+    """A start or re-screening that does not go ahead: the problems per field (none when an answer rules
+    the device out), what the answers said (`verdict`), and the start day to offer instead."""
 
-    enrollment_id: int | None = None
-    verdict: screening.Verdict | None = None
-    problems: dict = field(default_factory=dict)
-    start_day: date | None = None
+    def __init__(self, verdict: screening.Verdict | None, problems: dict, start_day: date | None = None):
+        blocked = bool(verdict and verdict.blocked)
+        message = "Your answers rule this device out." if blocked and not problems else ""
+        kind = CONFLICT if blocked or "program" in problems else INVALID
+        super().__init__(message, problems=problems or None, kind=kind)
+        self.verdict, self.start_day = verdict, start_day
 
     @property
     def blocked(self) -> bool:
+        """An answer rules the device out (the page explains why, and what to do)."""
         return bool(self.verdict and self.verdict.blocked)
 
 
@@ -82,8 +85,9 @@ def earlier_answers(ctx: Context, program) -> EarlierAnswers | None:
     return EarlierAnswers(last.answered_on, form) if last and form else None
 
 
-def start(ctx: Context, program, form) -> StartOutcome:
-    """Screen the user and, when cleared, start the program. Nothing is stored unless cleared.
+def start(ctx: Context, program, form) -> int:
+    """Screen the user and, when cleared, start the program; its enrollment id (ScreeningRefused: why not,
+    with nothing stored).
 
     One transaction from the first read to the last write: what is checked (the routine not taken, the
     plan still there, what else runs on the device) still holds when the program starts, and a switch
@@ -92,22 +96,22 @@ def start(ctx: Context, program, form) -> StartOutcome:
         return _start(ctx, program, form)
 
 
-def _start(ctx: Context, program, form) -> StartOutcome:
+def _start(ctx: Context, program, form) -> int:
     db, catalog, user_id, today, now = ctx.db, ctx.catalog, ctx.user.id, ctx.today, ctx.now
     device = catalog.device_of(program)
     if program.owner and not store.plan_exists(db, user_id, program.id):
         raise NotFound("That plan was deleted.")
     if taken := routine_taken(ctx, program):
-        return StartOutcome(problems={"program": taken})
+        raise ScreeningRefused(None, {"program": taken})
     problems = {}
     answers, missing = screening.read_answers(device, form)
     problems.update(screening.unanswered(device, missing))
     options = read_options(device, program, form, problems)
     start_day = parse_day(form.get("start_day"), "start_day", problems, "the start day")
     verdict = screening.evaluate(device, answers, today)
-    outcome = StartOutcome(verdict=verdict, problems=problems, start_day=start_day)
+    offered = start_day
     if missing or verdict.blocked:
-        return outcome
+        raise ScreeningRefused(verdict, problems, offered)
     if start_day and start_day < today:
         problems["start_day"] = "The start day cannot be in the past."
     elif start_day and start_day > today + MAX_START_AHEAD:
@@ -116,7 +120,7 @@ def _start(ctx: Context, program, form) -> StartOutcome:
         problems["start_day"] = (
             f"Because of your answers, start on {wording.date_long(verdict.earliest_start)} or later."
         )
-        outcome.start_day = verdict.earliest_start
+        offered = verdict.earliest_start
     if verdict.clinician and form.get("clinician_confirmed") != "on":
         problems["clinician_confirmed"] = "Confirm that you have checked with a clinician."
     if program.owner and (too_often := plans.spacing_problem(program, device, options)):
@@ -128,42 +132,39 @@ def _start(ctx: Context, program, form) -> StartOutcome:
             "choose whether to switch to this one or to run both."
         )
     if problems:
-        return outcome
+        raise ScreeningRefused(verdict, problems, offered)
     options["skip_areas"] = list(verdict.skip_areas)
     record = (device.id, device.questions_version, answers, bool(verdict.clinician), today)
-    outcome.enrollment_id = store.start_enrollment(
+    enrollment_id = store.start_enrollment(
         db, user_id, program.id, start_day, options, record, now, phases=phase_snapshot(program)
     )
-    if outcome.enrollment_id is None:
-        problems["program"] = "You already follow this program."
-    elif running and form.get("existing") == "switch":
+    if enrollment_id is None:
+        raise ScreeningRefused(verdict, {"program": "You already follow this program."}, offered)
+    if running and form.get("existing") == "switch":
         for enrollment, _ in running:  # stopped from the new start day; their days so far are kept
             store.stop_enrollment(db, user_id, enrollment.id, start_day)
-    return outcome
+    return enrollment_id
 
 
-def rescreen(ctx: Context, enrollment, form) -> StartOutcome:
-    """Answer changed questions again for an enrollment; stop it when the answers now block it."""
+def rescreen(ctx: Context, enrollment, form) -> None:
+    """Answer changed questions again for an enrollment; stop it when the answers now block it
+    (ScreeningRefused says so, or what is missing)."""
     db, catalog, user_id, today, now = ctx.db, ctx.catalog, ctx.user.id, ctx.today, ctx.now
     device = catalog.device_of(catalog.programs[enrollment.program_id])
     problems = {}
     answers, missing = screening.read_answers(device, form)
     problems.update(screening.unanswered(device, missing))
     verdict = screening.evaluate(device, answers, today)
-    outcome = StartOutcome(verdict=verdict, problems=problems)
     if missing:
-        return outcome
+        raise ScreeningRefused(verdict, problems)
     if verdict.blocked:
-        store.stop_enrollment(db, user_id, enrollment.id, today)
-        return outcome
+        store.stop_enrollment(db, user_id, enrollment.id, today)  # kept: stopping is the answer to a block
+        raise ScreeningRefused(verdict, problems)
     if verdict.clinician and form.get("clinician_confirmed") != "on":
-        problems["clinician_confirmed"] = "Confirm that you have checked with a clinician."
-        return outcome
+        raise ScreeningRefused(verdict, {"clinician_confirmed": "Confirm that you have checked with a clinician."})
     options = dict(enrollment.options, skip_areas=list(verdict.skip_areas))
     record = (device.id, device.questions_version, answers, bool(verdict.clinician), today)
     store.save_screening(db, user_id, record, now, (enrollment.id, options))
-    outcome.enrollment_id = enrollment.id
-    return outcome
 
 
 def pause(ctx: Context, enrollment, form) -> None:

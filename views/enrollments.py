@@ -103,11 +103,13 @@ def rescreen(enrollment_id):
     enrollment = _mine_or_404(enrollment_id)
     if request.method == "GET":
         return _page(enrollment, template="enrollments/screening.html")
-    outcome = program_rules.rescreen(context(), enrollment, request.form)
-    if outcome.blocked:
-        program = catalog().programs[enrollment.program_id]
-        return render_template("programs/blocked.html", program=program, verdict=outcome.verdict, stopped=True)
-    if outcome.enrollment_id is None:
-        return _page(enrollment, 422, outcome.problems, template="enrollments/screening.html", verdict=outcome.verdict)
+    try:
+        program_rules.rescreen(context(), enrollment, request.form)
+    except program_rules.ScreeningRefused as refused:
+        if refused.blocked:
+            program = catalog().programs[enrollment.program_id]
+            return render_template("programs/blocked.html", program=program, verdict=refused.verdict, stopped=True)
+        screening_page = "enrollments/screening.html"
+        return _page(enrollment, status_of(refused), refused.problems, template=screening_page, verdict=refused.verdict)
     flash("Thank you: your answers are up to date.")
     return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))

@@ -50,14 +50,15 @@ def start(program_id):
         return _start_page(
             program, earlier.form if earlier else {}, {"program": taken} if taken else {}, None, today, earlier=earlier
         )
-    outcome = program_rules.start(context(), program, request.form)
-    if outcome.blocked:
-        return render_template("programs/blocked.html", program=program, verdict=outcome.verdict)
-    if outcome.enrollment_id is None:
-        status = 409 if "program" in outcome.problems else 422
-        return _start_page(program, request.form, outcome.problems, outcome.verdict, outcome.start_day or today, status)
+    try:
+        enrollment_id = program_rules.start(context(), program, request.form)
+    except program_rules.ScreeningRefused as refused:
+        if refused.blocked:
+            return render_template("programs/blocked.html", program=program, verdict=refused.verdict)
+        form, verdict, day = request.form, refused.verdict, refused.start_day or today
+        return _start_page(program, form, refused.problems, verdict, day, status_of(refused))
     flash(f"You started “{program.name}”.")
-    return see_other(url_for("enrollments.show", enrollment_id=outcome.enrollment_id))
+    return see_other(url_for("enrollments.show", enrollment_id=enrollment_id))
 
 
 def _start_page(program, form, problems, verdict, start_day, status=200, earlier=None):
