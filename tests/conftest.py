@@ -3,6 +3,7 @@
 import html as html_module
 import os
 import re
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -43,13 +44,21 @@ def clock():
     return Clock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
 
 
-@pytest.fixture
-def make_app(tmp_path, clock):
-    """Build an app over a migrated database file; keyword arguments override config."""
-    path = tmp_path / "facereps.db"
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory):
+    """A database file with every migration applied, made once; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "facereps.db"
     conn = database.connect(path)
     migrations.upgrade(conn)
-    conn.close()
+    conn.close()  # the last connection: SQLite checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path, clock, migrated):
+    """Build an app over a migrated database file of its own; keyword arguments override config."""
+    path = tmp_path / "facereps.db"
+    shutil.copyfile(migrated, path)
 
     def build(**config):
         settings = {
