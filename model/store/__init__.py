@@ -16,6 +16,7 @@ from model.store.enrollments import (
     stop_enrollment,
 )
 from model.store.exports import TABLES, AccountNotEmpty, has_history, import_rows, rows_of_user
+from model.store.guided import Guided, finish_guided, guided_session, move_guided, record_step, start_guided
 from model.store.logins import LoginRow, login_last_seen, logins_of, note_login, revoke_login
 from model.store.passkeys import (
     Passkey,
@@ -64,20 +65,14 @@ from model.store.routines import (
 )
 from model.store.security_log import SecurityEvent, add_security_event, security_events_of
 from model.store.sessions import (
-    Guided,
     SessionState,
     add_version,
     check_gate,
     done_days,
-    finish_guided,
     first_time,
     gate_checks,
-    guided_session,
-    move_guided,
-    record_step,
     sessions_on,
     set_tick,
-    start_guided,
     ticks_on,
     versions_of,
 )
