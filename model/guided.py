@@ -38,6 +38,14 @@ class Player:
         return "skipped" if step.id in self.session.skipped else "pending"
 
     @property
+    def on_last_step(self) -> bool:
+        """The current step is the only one neither done nor skipped: done with it, the session is done."""
+        current = self.current
+        return current is not None and all(
+            self.state_of(step) != "pending" for step in self.steps if step.id != current.id
+        )
+
+    @property
     def done_count(self) -> int:
         return sum(1 for step in self.steps if step.id in self.session.done)
 

@@ -108,7 +108,10 @@ def test_finish_shows_a_summary_and_counts_as_done(playing, client, db, clock):
 
 def test_the_whole_routine_without_javascript(playing, client, app, db):
     routine = app.extensions["catalog"].routines[ROUTINE]
-    for s in routine.steps_for(neck=False):
+    steps = routine.steps_for(neck=False)
+    for number, s in enumerate(steps, 1):
+        page = text_of(client.get(playing))
+        assert ("Done, finish" in page) == (number == len(steps))  # the last step's button says it ends
         assert step(client, playing, s.id).status_code == 303
         page = client.get(playing)
         assert page.status_code == 200

@@ -152,6 +152,8 @@
       if (i === index) s.el.setAttribute("aria-current", "step"); else s.el.removeAttribute("aria-current");
     });
     this.root.querySelector("[data-action=back]").disabled = index === 0;
+    var othersPending = this.steps.some(function (s, i) { return i !== index && s.state === "pending"; });
+    this.root.querySelector("[data-action=done]").textContent = othersPending ? "Done, next step" : "Done, finish";
     document.title = step.title + " (" + (index + 1) + " of " + total + ") · FaceReps";
   };
 

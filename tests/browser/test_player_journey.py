@@ -52,6 +52,7 @@ def test_every_glide_cues_once(player):
     player.get_by_role("button", name="Start", exact=True).click()
     player.clock.run_for(COUNT_IN + ROUTINE_MS - 61_000)  # up to the last step, "Wipe off and care"
     expect(player.get_by_role("heading", name="Wipe off and care")).to_be_visible()
+    expect(player.get_by_role("button", name="Done, finish")).to_be_visible()  # the last step says so
     assert state(player, "cues") == "18"  # 6 glide steps × 3 glides
     assert state(player, "step-changes") == "10"  # a tone at each of the 10 steps so far
 
