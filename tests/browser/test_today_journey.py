@@ -23,6 +23,8 @@ def test_tick_three_reload_then_finish_the_routine(signed_in):
     assert "Wipe off" not in page.locator("#tick-status").inner_text()
     assert "done" in page.locator("#tick-status").inner_text()
     assert page.url.endswith("/today")  # no navigation: htmx swapped the steps in place
+    expect(card.get_by_role("button", name="Skip today")).to_have_count(0)  # a started session is not skipped
+    expect(card.get_by_role("button", name="Continue guided")).to_be_visible()
 
     page.reload()
     boxes = page.locator("#routine-microcurrent-standard").get_by_role("checkbox")
@@ -35,6 +37,9 @@ def test_tick_three_reload_then_finish_the_routine(signed_in):
     assert "1 of 1 routine done" in page.locator("#day-progress").inner_text()
     assert page.locator("#day-progress-bar").evaluate("bar => bar.value === bar.max")
     assert "Microcurrent toning routine complete" in page.locator("#tick-status").inner_text()
+    # A finished session offers neither a guided start nor a skip, without a reload.
+    expect(card.get_by_role("button", name="Start guided")).to_have_count(0)
+    expect(card.get_by_role("button", name="Skip today")).to_have_count(0)
     assert_accessible(page)
 
 
