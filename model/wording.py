@@ -20,6 +20,11 @@ def day_long(d: date) -> str:
     return f"{d:%A} {d.day} {d:%B}"
 
 
+def day_label(d: date) -> str:
+    """'Tuesday 24 November 2026'."""
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
 def day_short(d: date) -> str:
     """'Tue 1'."""
     return f"{d:%a} {d.day}"

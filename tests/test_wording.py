@@ -124,6 +124,7 @@ def test_phase_labels(phase, words):
 
 def test_dates_have_no_padded_day():
     assert wording.day_long(TUESDAY) == "Tuesday 1 December"
+    assert wording.day_label(TUESDAY) == "Tuesday 1 December 2026"
     assert wording.day_short(TUESDAY) == "Tue 1"
     assert wording.day_month(TUESDAY) == "1 December"
     assert wording.day_month_short(TUESDAY) == "1 Dec"

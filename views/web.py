@@ -20,7 +20,6 @@ def init_app(app):
     app.teardown_appcontext(_close_db)
     app.add_template_filter(duration)
     app.add_template_filter(clock_time)
-    app.add_template_filter(day_label)
     app.add_template_filter(sentence)
     app.add_template_filter(area_name)
     app.add_template_filter(path_part)
@@ -31,6 +30,7 @@ def init_app(app):
         wording.phase_label,
         wording.day_mark,
         wording.day_long,
+        wording.day_label,
         wording.day_short,
         wording.day_month,
         wording.day_month_short,
@@ -75,11 +75,6 @@ def path_part(value: str) -> str:
 def area_name(area: str) -> str:
     """'jaw' → 'Jawline': a catalog area as the user reads it."""
     return AREAS.get(area, area)
-
-
-def day_label(day) -> str:
-    """'Tuesday 24 November 2026'."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def get_db():

@@ -1,6 +1,8 @@
 """All SQL lives in this package, one module per noun. Functions take `db` first and return
-dataclasses or plain values; writes that read then write run in one BEGIN IMMEDIATE transaction."""
+dataclasses or plain values; a write opens immediate(), which nests as a savepoint inside the use
+case's own transaction. `stamp` is the one way a moment is written down."""
 
+from model.store._sql import stamp
 from model.store.devices import change_tool, device_uses, session_started, tool_uses_since_change
 from model.store.enrollments import (
     Enrollment,
@@ -183,6 +185,7 @@ __all__ = [
     "set_password",
     "set_reminder_time",
     "set_tick",
+    "stamp",
     "start_enrollment",
     "start_guided",
     "stop_enrollment",

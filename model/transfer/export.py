@@ -18,7 +18,7 @@ def export_json(db, user, photo_folder, now) -> dict:
     for photo in data["photos"]:
         path = photo_folder / photo.pop("filename")
         photo["jpeg_base64"] = base64.b64encode(path.read_bytes()).decode() if path.exists() else ""
-    return {"format": FORMAT, "version": VERSION, "exported_at": now.isoformat(timespec="seconds"), **data}
+    return {"format": FORMAT, "version": VERSION, "exported_at": store.stamp(now), **data}
 
 
 def _cell(value):
