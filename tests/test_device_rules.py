@@ -13,6 +13,7 @@ from model.rules import device_rules
 from model.store import db as database
 from model.store import migrations
 from tests.conftest import Auth, Clock, text_of
+from tests.support.programs import MICROCURRENT_STEPS
 from tests.support.programs import start as start_catalog
 from tests.support.routines import customise, plan
 from tests.support.routines import start as start_plan
@@ -21,20 +22,7 @@ DAY = "2026-11-24"
 CATALOG_ROUTINE = "microcurrent-standard"
 
 
-STEPS = {
-    CATALOG_ROUTINE: [
-        "cleanse",
-        "gel-left",
-        "jaw-left",
-        "cheek-left",
-        "forehead-left",
-        "gel-right",
-        "jaw-right",
-        "cheek-right",
-        "forehead-right",
-        "finish",
-    ]
-}
+STEPS = {CATALOG_ROUTINE: MICROCURRENT_STEPS}
 
 
 def _db(app):

@@ -7,22 +7,11 @@ import pytest
 
 from model import store
 from tests.conftest import Auth, text_of
-from tests.support.programs import start
+from tests.support.programs import MICROCURRENT_STEPS, start
 
 DAY = "2026-11-24"
 ROUTINE = "microcurrent-standard"
-STEPS = [
-    "cleanse",
-    "gel-left",
-    "jaw-left",
-    "cheek-left",
-    "forehead-left",
-    "gel-right",
-    "jaw-right",
-    "cheek-right",
-    "forehead-right",
-    "finish",
-]  # without the neck, which the manual did not allow
+STEPS = MICROCURRENT_STEPS  # without the neck, which the manual did not allow
 HTMX = {"HX-Request": "true"}
 
 

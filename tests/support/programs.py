@@ -22,3 +22,18 @@ def start(client, app, program_id="microcurrent-60-days", device_id="microcurren
 def rows(db, table):
     """How many rows a table holds."""
     return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+# The microcurrent routine's steps as a user who did not allow the neck does them (the manual's default).
+MICROCURRENT_STEPS = [
+    "cleanse",
+    "gel-left",
+    "jaw-left",
+    "cheek-left",
+    "forehead-left",
+    "gel-right",
+    "jaw-right",
+    "cheek-right",
+    "forehead-right",
+    "finish",
+]
