@@ -11,6 +11,7 @@ from model.rules import screening
 from model.store.db import immediate
 
 MAX_START_AHEAD = timedelta(days=365)
+MAX_START_BACK = timedelta(weeks=8)  # "I already started": its days since then can be marked done (model.today)
 MAX_PAUSE = timedelta(days=366)
 REASON_MAX = 200
 
@@ -112,11 +113,11 @@ def _start(ctx: Context, program, form) -> int:
     offered = start_day
     if missing or verdict.blocked:
         raise ScreeningRefused(verdict, problems, offered)
-    if start_day and start_day < today:
-        problems["start_day"] = "The start day cannot be in the past."
+    if start_day and start_day < today - MAX_START_BACK:
+        problems["start_day"] = "Already started? Pick a day in the last 8 weeks: earlier days can no longer be marked."
     elif start_day and start_day > today + MAX_START_AHEAD:
         problems["start_day"] = "Start within the next year."
-    elif start_day and start_day < verdict.earliest_start:
+    elif start_day and verdict.waits and start_day < verdict.earliest_start:  # a wait: no start before it ends
         problems["start_day"] = (
             f"Because of your answers, start on {wording.date_long(verdict.earliest_start)} or later."
         )
@@ -141,8 +142,8 @@ def _start(ctx: Context, program, form) -> int:
     if enrollment_id is None:
         raise ScreeningRefused(verdict, {"program": "You already follow this program."}, offered)
     if running and form.get("existing") == "switch":
-        for enrollment, _ in running:  # stopped from the new start day; their days so far are kept
-            store.stop_enrollment(db, user_id, enrollment.id, start_day)
+        for enrollment, _ in running:  # stopped from the new start day (today for one begun earlier); days so far kept
+            store.stop_enrollment(db, user_id, enrollment.id, max(start_day, today))
     return enrollment_id
 
 

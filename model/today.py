@@ -1,84 +1,16 @@
 """A user's day: which routines are due, their steps and ticks, and setting a tick safely."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 from model import device_day, routines, store, wording
 from model.context import Context
+from model.day import BACKFILL_DAYS, VIEW_FUTURE_DAYS, Card, Day
 from model.device_day import gap_for
 from model.enrolled import SKIP_REASON, history_start, plans_for, user_steps
 from model.refusals import INVALID, NotFound, Refused
 from model.rules import schedule, screening
 from model.store.db import immediate
-
-BACKFILL_DAYS = 7
-VIEW_PAST_DAYS = 366
-VIEW_FUTURE_DAYS = 62
-
-
-@dataclass
-class Card:
-    """One enrollment's routine on one day."""
-
-    enrollment: object
-    program: object
-    device: object
-    routine: object
-    steps: tuple
-    ticked: frozenset
-    verdict: schedule.Verdict
-    next_day: date | None = None
-    session_done: bool = False  # every step ticked, or a guided session finished
-    refusal: object = None  # a device rule a new session would break (device_rules.Refusal)
-    tool_used: int = 0  # sessions with the current tool, for a device with a use limit
-    said: object = None  # what the safety answers mean (screening.Verdict), when they shape the card
-
-    @property
-    def ticked_count(self) -> int:
-        return sum(1 for step in self.steps if step.id in self.ticked)
-
-    @property
-    def complete(self) -> bool:
-        return self.session_done or self.ticked_count == len(self.steps)
-
-    @property
-    def tickable(self) -> bool:
-        if self.refusal and not self.started:
-            return False
-        return self.verdict.state in ("due", "done", "rest") or (self.verdict.state == "excluded" and self.started)
-
-    @property
-    def started(self) -> bool:
-        return self.ticked_count > 0
-
-
-@dataclass
-class Day:
-    """One day as Today shows it: the routines due, the others with why not, and one-time tests to do."""
-
-    day: date
-    today: date
-    due: list
-    other: list
-    gates: list  # (device, gate) still to do
-    names: dict = field(default_factory=dict)  # routine id → the program or plan following it (for reasons naming it)
-
-    @property
-    def can_tick(self) -> bool:
-        return self.today - timedelta(days=BACKFILL_DAYS) <= self.day <= self.today
-
-    @property
-    def is_future(self) -> bool:
-        return self.day > self.today
-
-    @property
-    def done_count(self) -> int:
-        return sum(1 for card in self.due if card.complete)
-
-
-def viewable(day: date, today: date) -> bool:
-    """Whether a day may be looked at: up to a year back and two months ahead."""
-    return today - timedelta(days=VIEW_PAST_DAYS) <= day <= today + timedelta(days=VIEW_FUTURE_DAYS)
 
 
 def build_day(ctx: Context, day: date, lookahead: bool = True) -> Day:
@@ -102,7 +34,8 @@ def build_day(ctx: Context, day: date, lookahead: bool = True) -> Day:
     started_devices = {s.device_id for s in sessions.values() if s.started}
     reach = max(gap_for(catalog.device_of(catalog.programs[e.program_id]), e.options) for e in enrollments)
     uses = device_day.uses_around(db, catalog, user.id, day, reach, names)
-    cards, gates = [], []
+    cards: list[Card] = []
+    gates: list[tuple] = []
     for enrollment in enrollments:
         program = catalog.programs[enrollment.program_id]
         device, routine, plan = catalog.device_of(program), catalog.routine_of(program), plans[enrollment.id]
@@ -125,16 +58,19 @@ def build_day(ctx: Context, day: date, lookahead: bool = True) -> Day:
             frozenset(step for r, step in ticks if r == routine.id),
             verdict,
             session_done=bool(session and session.status == "done"),
+            plan=plan,
+            history=history,
+            session=session,
         )
         if verdict.state in ("due", "rest", "excluded") and not card.started:
             _apply_device_rules(db, catalog, user, card, day, uses)
-        if lookahead and card.verdict.state not in ("due", "done", "stopped", "finished", "tool"):
+        if lookahead and card.verdict.state not in ("due", "stopped", "finished", "tool"):
             card.next_day = card.verdict.next_day or schedule.next_due_day(plan, history, day, user.week_start)
         if plan.gated and verdict.state not in ("upcoming", "stopped", "finished"):
             gates += [
-                (device, gate)
+                (device, gate, program.name)
                 for gate in device.gates
-                if (device.id, gate.id) not in gates_done and (device, gate) not in gates
+                if (device.id, gate.id) not in gates_done and all(g[:2] != (device, gate) for g in gates)
             ]
         cards.append(card)
     _settle_conflicts(catalog, cards, day)
@@ -212,11 +148,8 @@ def _settle_conflicts(catalog, cards, day):
 
 def tick(ctx: Context, day: date, routine_id: str, step_id: str, done: bool):
     """Set a step's state on a day after checking every rule; return the refreshed Day and card."""
-    db, catalog, user, today = ctx.db, ctx.catalog, ctx.user, ctx.today
-    if day > today:
-        raise Refused("Future days can be viewed but not ticked.")
-    if day < today - timedelta(days=BACKFILL_DAYS):
-        raise Refused(f"Only the last {BACKFILL_DAYS} days can be changed.", kind=INVALID)
+    db, catalog, user = ctx.db, ctx.catalog, ctx.user
+    _window(ctx, day)
     with immediate(db):  # the day read, every rule checked and the tick written in one transaction
         before = build_day(ctx, day, lookahead=False)
         card = next((c for c in before.due + before.other if c.routine.id == routine_id), None)
@@ -242,9 +175,62 @@ def tick(ctx: Context, day: date, routine_id: str, step_id: str, done: bool):
             ctx.client_id,
             version_of(card),
         )
-    card.session_done = state.status == "done"
-    card.ticked = state.ticked  # as stored, with any tick another tab made meanwhile
+    _settle(card, state)
     return before, card, step
+
+
+def _settle(card, state) -> None:
+    """The card as stored after a write (with any tick another tab made meanwhile)."""
+    was = card.complete
+    card.session_done = state.status == "done"
+    card.ticked = state.ticked
+    card.flipped = card.complete != was
+
+
+def _window(ctx: Context, day: date) -> None:
+    if day > ctx.today:
+        raise Refused("Future days can be viewed but not ticked.")
+    if day < ctx.today - timedelta(days=BACKFILL_DAYS):
+        raise Refused(f"Only the last {BACKFILL_DAYS // 7} weeks can be changed.", kind=INVALID)
+
+
+def mark_done(ctx: Context, day: date, routine_id: str, done: bool = True, keep=()) -> tuple:
+    """Record a whole session in one write (every step ticked), or undo that, putting back the steps in
+    `keep` (those ticked before). The same rules as a tick; returns the refreshed Day, the card and the
+    steps ticked before this write (what an Undo puts back)."""
+    db, catalog, user = ctx.db, ctx.catalog, ctx.user
+    _window(ctx, day)
+    with immediate(db):  # the day read, every rule checked and the steps written in one transaction
+        view = build_day(ctx, day)
+        card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
+        if card is None:
+            raise NotFound("That routine is not in your programs on this day.")
+        before = tuple(step.id for step in card.steps if step.id in card.ticked)
+        if done and card.complete:
+            return view, card, before  # already done (a second tap, or a replay): nothing to change
+        if done and not card.tickable:
+            raise Refused(_not_on_this_day(card))
+        if done:
+            device_day.check(db, catalog, user.id, card, day, view.names)
+        wanted = [step.id for step in card.steps] if done else [step for step in keep if step in card.ticked]
+        state = store.set_steps(
+            db,
+            user.id,
+            day,
+            routine_id,
+            card.device.id,
+            wanted,
+            [s.id for s in card.steps],
+            ctx.now,
+            ctx.client_id,
+            version_of(card),
+        )
+        _settle(card, state)
+        flipped = card.flipped
+        view = build_day(ctx, day)  # the next session and the day's counts, as they now stand
+        card = next(c for c in view.due + view.other if c.routine.id == routine_id)
+        card.flipped = flipped
+    return view, card, before
 
 
 def _not_on_this_day(card) -> str:
@@ -255,8 +241,12 @@ def _not_on_this_day(card) -> str:
 
 def skip(ctx: Context, day: date, routine_id: str, undo: bool = False) -> None:
     """Skip a due routine for a day (or undo that): a one-day pause that is never a miss."""
-    if not ctx.today - timedelta(days=BACKFILL_DAYS) <= day <= ctx.today:
-        raise Refused("Only today and the last 7 days can be skipped.", kind=INVALID)
+    if undo and not ctx.today - timedelta(days=BACKFILL_DAYS) <= day <= ctx.today + timedelta(days=VIEW_FUTURE_DAYS):
+        raise Refused("That day cannot be changed any more.", kind=INVALID)
+    if not undo and not ctx.today <= day <= ctx.today + timedelta(days=VIEW_FUTURE_DAYS):
+        raise Refused(
+            "A skip is chosen ahead, for today or a later day: a day gone by can still be marked done.", kind=INVALID
+        )
     with immediate(ctx.db):  # what the day shows and the pause written, in one transaction
         _skip(ctx, day, routine_id, undo)
 

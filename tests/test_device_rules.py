@@ -63,7 +63,7 @@ def test_a_second_plan_on_the_device_is_not_due_the_day_the_first_was_done(two_p
     page = text_of(client.get("/today"))
     name = app.extensions["catalog"].programs["microcurrent-60-days"].name
     assert f"Done today with {name}: at most one microcurrent toning session a day" in page
-    assert "Next: Wednesday 25 November 2026" in page
+    assert "Next: Wednesday 25 November" in page
     refused = client.post(
         f"/days/{DAY}/routines/{two_plans}/steps/cleanse",
         data={"done": "1"},
@@ -83,7 +83,7 @@ def test_a_second_plan_on_the_device_is_not_due_the_day_the_first_was_done(two_p
 def test_the_next_day_the_second_plan_is_due(two_plans, client, clock):
     clock.set(2026, 11, 25, 12, 0)
     page = text_of(client.get("/today"))
-    assert "My toning · 1st of" in page
+    assert "Next up" in page and "My toning" in page and "1st of" in page
     assert client.post(f"/days/2026-11-25/routines/{two_plans}/steps/cleanse", data={"done": "1"}).status_code == 303
 
 

@@ -5,7 +5,9 @@ from datetime import date
 from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
 from flask_login import login_required
 
+from model import reward as rewards
 from model import today as days
+from model.day import viewable
 from model.refusals import Refused
 from views.errors import status_of
 from views.web import context, see_other, user_today, wants_fragment
@@ -18,14 +20,29 @@ def _day_or_404(text):
         day = date.fromisoformat(text)
     except ValueError:
         abort(404)
-    if len(text) != 10 or not days.viewable(day, user_today()):
+    if len(text) != 10 or not viewable(day, user_today()):
         abort(404)
     return day
 
 
 def _page(day):
-    view = days.build_day(context(), day)
-    response = make_response(render_template("today/show.html", view=view))
+    ctx = context()
+    view = days.build_day(ctx, day)
+    reward = rewards.for_day(ctx, view) if view.all_done else None
+    checkin = rewards.checkin_due(ctx, day) if day == ctx.today else None
+    response = make_response(render_template("today/show.html", view=view, reward=reward, checkin=checkin))
+    response.vary.add("HX-Request")
+    return response
+
+
+def _routines(ctx, view, card, undo=None, status=200, message=None):
+    """The day's routines redrawn (a session done or undone changes the whole list), with what it gave back."""
+    reward = rewards.for_day(ctx, view) if card.complete or view.all_done else None
+    checkin = rewards.checkin_due(ctx, view.day) if view.day == ctx.today and reward is None else None
+    page = render_template(
+        "today/_routines.html", view=view, reward=reward, checkin=checkin, done_card=card, undo=undo, message=message
+    )
+    response = make_response(page, status)
     response.vary.add("HX-Request")
     return response
 
@@ -58,9 +75,37 @@ def tick_step(day, routine_id, step_id):
         return _refused(refused, day, routine_id, step_id, fragment)
     if not fragment:
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
+    if card.flipped:  # done or undone: the card collapses or opens, and the day may be all done
+        response = _routines(context(), days.build_day(context(), day), card)
+        response.headers.update({"HX-Retarget": "#day-routines", "HX-Reswap": "outerHTML"})
+        return response
     response = make_response(render_template("today/_tick.html", view=view, card=card, step=step))
     response.vary.add("HX-Request")
     return response
+
+
+@bp.post("/days/<day>/routines/<routine_id>/done")
+@login_required
+def mark_done(day, routine_id):
+    """Record a whole session in one tap (done=1), or undo it (done=0, with the steps to keep ticked)."""
+    day, fragment = _day_or_404(day), wants_fragment("day-routines")
+    state = request.form.getlist("done")[-1:]
+    if state not in (["0"], ["1"]):
+        abort(422, "Say whether the session is done (done=1) or not (done=0).")
+    ctx = context(replayable=True)
+    try:
+        view, card, before = days.mark_done(ctx, day, routine_id, state == ["1"], request.form.getlist("keep"))
+    except Refused as refused:
+        if not fragment:
+            flash(str(refused))
+            return see_other(url_for("today.show_day", day=day.isoformat()), status=status_of(refused))
+        view = days.build_day(ctx, day)
+        card = next(c for c in view.due + view.other if c.routine.id == routine_id)
+        return _routines(ctx, view, card, status=status_of(refused), message=str(refused))
+    if not fragment:
+        flash(f"{card.routine.name}: {'done' if card.complete else 'not done'}.")
+        return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
+    return _routines(ctx, view, card, undo=before if card.flipped and card.complete else None)
 
 
 def _refused(refused, day, routine_id, step_id, fragment):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, make_response, redirect, render_template, url_for
 from flask_login import current_user
@@ -23,6 +24,7 @@ def init_app(app):
     app.add_template_filter(sentence)
     app.add_template_filter(area_name)
     app.add_template_filter(path_part)
+    app.add_template_filter(local_time)
     # The English for the core's facts (model/wording.py).
     for words in (
         wording.verdict_reason,
@@ -41,6 +43,11 @@ def init_app(app):
         app.add_template_filter(words)
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["asset"] = asset
+
+
+def local_time(moment) -> str:
+    """A stored moment as the signed-in user's wall-clock time: '08:12'."""
+    return f"{moment.astimezone(ZoneInfo(me().time_zone)):%H:%M}"
 
 
 def asset(filename: str) -> str:

@@ -2,8 +2,8 @@
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from model.store._sql import json_array, one, rows, stamp
 from model.store.db import immediate
@@ -16,6 +16,7 @@ __all__ = [
     "first_time",
     "gate_checks",
     "sessions_on",
+    "set_steps",
     "set_tick",
     "ticks_on",
     "versions_of",
@@ -33,6 +34,10 @@ class SessionState:
     status: str
     routine_version: int | None = None  # an own routine's version the session ran
     ticked: frozenset = frozenset()  # the counted steps ticked (when just written)
+    # When it was done (a guided finish, or the last tick) and how long a guided run took: shown, not
+    # part of the session's identity.
+    done_at: datetime | None = field(default=None, compare=False)
+    seconds: int | None = field(default=None, compare=False)
 
     @property
     def started(self) -> bool:
@@ -123,6 +128,32 @@ def set_tick(
     return SessionState(routine_id, device_id, len(ticked), len(counted_steps), status, routine_version, ticked)
 
 
+def set_steps(
+    db, user_id, day: date, routine_id, device_id, ticked_ids, counted_steps, now, client_id=None, routine_version=None
+):
+    """Make exactly `ticked_ids` the routine's ticked steps on the day, atomically (Mark done ticks every
+    step; its Undo puts back the steps ticked before). A replayed `client_id` changes nothing."""
+    key = [user_id, day.isoformat(), routine_id]
+    with immediate(db):
+        if first_time(db, user_id, client_id, now):
+            wanted = set(ticked_ids) & set(counted_steps)
+            for step_id in counted_steps:
+                write_tick(db, key, step_id, step_id in wanted, now)
+        ticked, status = refresh_session(db, key, device_id, counted_steps, now, routine_version)
+    return SessionState(routine_id, device_id, len(ticked), len(counted_steps), status, routine_version, ticked)
+
+
+def _done_at(row) -> datetime | None:
+    """When a done session was done: its guided finish, or the write that ticked its last step."""
+    return datetime.fromisoformat(row["finished_at"] or row["updated_at"]) if row["status"] == "done" else None
+
+
+def _seconds_between(started: str | None, finished: str | None) -> int | None:
+    if not started or not finished:
+        return None
+    return max(0, round((datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()))
+
+
 def ticks_on(db, user_id, day: date) -> set:
     """(routine_id, step_id) pairs ticked on the day."""
     return {
@@ -143,11 +174,15 @@ def sessions_on(db, user_id, day: date) -> dict:
             steps_total=row["steps_total"],
             status=row["status"],
             routine_version=row["routine_version"],
+            done_at=datetime.fromisoformat(row["finished_at"] or row["updated_at"])
+            if row["status"] == "done"
+            else None,
+            seconds=_seconds_between(row["started_at"], row["finished_at"]),
         )
         for row in rows(
             db,
-            "SELECT routine_id, device_id, steps_done, steps_total, status, routine_version FROM sessions "
-            "WHERE user_id = ? AND day = ?",
+            "SELECT routine_id, device_id, steps_done, steps_total, status, routine_version, updated_at, "
+            "started_at, finished_at FROM sessions WHERE user_id = ? AND day = ?",
             [user_id, day.isoformat()],
         )
     }

@@ -32,26 +32,35 @@
   // --- ticks made offline ---------------------------------------------------------------------
   var waiting = 0;
 
-  function tickForm(event) {
+  // A form whose request may wait on the phone: a step's tick, or a form marked data-outbox (Mark done
+  // and its Undo; the attribute names the element that shows it is waiting).
+  function queuedForm(event) {
     var elt = event.detail && event.detail.elt;
     if (!elt || !elt.closest) return null;
     var item = elt.closest("li.tick");
-    return item ? item.querySelector("form") : null;
+    if (item) return item.querySelector("form");
+    return elt.closest("form[data-outbox]");
+  }
+
+  function holderOf(form) {
+    return form.closest("li.tick") || document.getElementById(form.dataset.outbox) || form;
   }
 
   function keepOnPhone(form) {
-    var item = form.closest("li.tick");
+    var holder = holderOf(form);
+    var box = form.querySelector("input[type=checkbox]");
     var id = form.dataset.clientId || outbox.newId();
     var body = new URLSearchParams(new FormData(form));
+    var target = (form.getAttribute("hx-target") || "#" + holder.id).slice(1);
     body.set("client_id", id);
     waiting += 1;
-    item.classList.add("pending");
-    item.classList.remove("unsaved");
+    holder.classList.add("pending");
+    holder.classList.remove("unsaved");
     announce("Saved on this phone: it will sync when you are back online.");
     return outbox.add({
-      id: id, url: form.action, body: body.toString(), target: item.id,
-      done: form.querySelector("input[type=checkbox]").checked,
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "HX-Target": item.id }
+      id: id, url: form.action, body: body.toString(), target: holder.id,
+      done: box ? box.checked : null,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "HX-Target": target }
     }).then(function () {
       if (navigator.serviceWorker && navigator.serviceWorker.ready) {
         navigator.serviceWorker.ready.then(function (registration) {
@@ -69,7 +78,7 @@
         if (!element) return;
         element.classList.add("pending");
         var box = element.querySelector("input[type=checkbox]");
-        if (box) box.checked = item.done;
+        if (box && item.done !== null && item.done !== undefined) box.checked = item.done;
       });
     });
   }
@@ -79,7 +88,7 @@
     outbox.replay().then(function (sent) {
       return outbox.all().then(function (items) {
         waiting = items.length;
-        if (sent && document.querySelector("li.tick")) {
+        if (sent && document.getElementById("day-routines")) {
           window.htmx.ajax("GET", window.location.pathname, { target: "#main", select: "#main", swap: "outerHTML" });
         }
         if (sent && !items.length) announce("Everything saved on this phone is now synced.");
@@ -92,27 +101,27 @@
     // signed in since) is refused rather than changing the other person's data.
     var login = outbox.login();
     if (outbox.isLogin(login)) event.detail.headers[outbox.LOGIN_HEADER] = login;
-    var form = tickForm(event);
+    var form = queuedForm(event);
     if (!form) return;
     form.dataset.clientId = outbox.newId();
     event.detail.parameters.client_id = form.dataset.clientId;
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = tickForm(event);
+    var form = queuedForm(event);
     if (!form || (navigator.onLine && waiting === 0)) return;
     event.preventDefault();  // offline, or older ticks still waiting: keep the order, queue this one too
     keepOnPhone(form).then(sync);
   });
   document.addEventListener("htmx:sendError", function (event) {
-    var form = tickForm(event);
+    var form = queuedForm(event);
     if (form) keepOnPhone(form);
   });
   document.addEventListener("htmx:responseError", function (event) {
-    var form = tickForm(event);
+    var form = queuedForm(event);
     if (!form) return;
     var box = form.querySelector("input[type=checkbox]");
     if (box) box.checked = !box.checked;
-    form.closest("li.tick").classList.add("unsaved");
+    holderOf(form).classList.add("unsaved");
     announce("Not saved: something went wrong. Reload the page and try again.");
   });
   window.addEventListener("online", sync);
@@ -172,8 +181,24 @@
     (left ? navigator.setAppBadge(left) : navigator.clearAppBadge()).catch(function () {});
   }
 
+  // After Mark done (or a last tick): focus what it gave back, so it is read out, and offer Undo for a
+  // few seconds only (a page loaded without JavaScript keeps it).
+  var UNDO_SECONDS = 10;
+  function showReward(root) {
+    var reward = root.id === "reward" ? root : root.querySelector("#reward");
+    if (!reward || !reward.hasAttribute("data-reward-new")) return;
+    reward.focus({ preventScroll: true });
+    reward.scrollIntoView({ block: "nearest" });
+    reward.querySelectorAll("[data-undo]").forEach(function (form) {
+      window.setTimeout(function () {
+        if (!form.contains(document.activeElement)) form.hidden = true;
+      }, UNDO_SECONDS * 1000);
+    });
+  }
+
   function init(root) {
     fillTimeZones(root);
+    showReward(root);
     updateBadge(root);
     if (outbox) showWaiting(root);
   }
