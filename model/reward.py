@@ -9,6 +9,7 @@ from model import store
 from model.context import Context
 from model.enrolled import history_start
 from model.rules import progress, schedule
+from model.today import build_day
 
 WEEK = timedelta(days=7)
 
@@ -85,3 +86,12 @@ def for_day(ctx: Context, view) -> Reward:
         tuple(dict.fromkeys(c.routine.name for c in upcoming[1])) if upcoming else (),
         checkin_due(ctx, today),
     )
+
+
+def after_session(ctx: Context, day: date, routine_id: str) -> tuple:
+    """(Reward, the routine's card) once a session of `routine_id` on `day` is over (the player's summary)."""
+    view = build_day(ctx, day)
+    card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
+    if card is not None:
+        card.flipped = card.complete  # just finished: the summary shows what it gave back
+    return for_day(ctx, view), card, view

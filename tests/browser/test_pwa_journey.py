@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, register
-from tests.support.browser import controlled, kept_pages, start_microcurrent
+from tests.support.browser import controlled, kept_pages, show_steps, start_microcurrent
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,7 @@ def test_offline_ticks_wait_on_the_phone_then_sync_exactly_once(phone, server_db
     email = register(page)
     start_microcurrent(page)
     controlled(page)
+    show_steps(page)
     page.allow_console_errors = True
     page.context.set_offline(True)
     page.get_by_role("checkbox", name="Cleanse and dry").click()

@@ -51,7 +51,9 @@ def test_a_second_plan_on_the_device_offers_switch_or_both(signed_in):
     page.goto("/today")
     main = page.locator("main").inner_text()
     assert "at most one microcurrent toning session a day" not in main  # nothing done yet: both due
-    page.get_by_role("region", name="Microcurrent toning routine").get_by_role("checkbox").first.check()
+    region = page.get_by_role("region", name="Microcurrent toning routine")
+    region.locator("details.steps > summary").click()  # the steps one by one, folded under the card
+    region.get_by_role("checkbox").first.check()
     page.reload()
     assert "Started today with" in page.locator("main").inner_text()
     assert_accessible(page)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, register
-from tests.support.browser import controlled, kept_pages, start_microcurrent
+from tests.support.browser import controlled, kept_pages, show_steps, start_microcurrent
 
 pytestmark = pytest.mark.browser
 
@@ -113,6 +113,7 @@ def test_a_login_revoked_elsewhere_leaves_nothing_for_the_next_person(shared_pho
     controlled(second)
 
     # A's tab, left open, is used again: what it sends is refused, not applied as B...
+    show_steps(first)
     first.get_by_role("checkbox", name="Cleanse and dry").click()
     expect(first.locator("#tick-status")).to_contain_text("Not saved")
     # ...and what it keeps on the phone while offline is never replayed as B.
@@ -124,6 +125,7 @@ def test_a_login_revoked_elsewhere_leaves_nothing_for_the_next_person(shared_pho
     second.reload()
     expect(second.locator("#progress-microcurrent-standard")).to_contain_text("0 of 10 steps")
     expect(second.locator("li.tick.pending")).to_have_count(0)
+    show_steps(second)
     expect(second.get_by_role("checkbox", name="Cleanse and dry")).not_to_be_checked()
     for path in ["/progress", "/account", "/account/export.json"]:
         second.goto(path)
@@ -155,6 +157,7 @@ def test_an_expired_session_leaves_nothing_on_the_phone(shared_phone, server_db)
     email = register(page)
     start_microcurrent(page)
     controlled(page)
+    show_steps(page)
     shared_phone.set_offline(True)
     page.get_by_role("checkbox", name="Cleanse and dry").click()
     expect(page.locator("#step-microcurrent-standard-cleanse")).to_have_class("tick pending")
