@@ -140,6 +140,17 @@ def test_missed_intensive_sessions_roll_over_to_the_next_week():
     assert why(on(p, history, MONDAY + 7 * D)) == ("nth_this_week", 1, 7)
 
 
+def test_sessions_made_up_pay_back_what_rolled_over():
+    """Issue 16 (found by the demo account): a missed session made up the next week is not owed forever."""
+    p = plan(per_week(5, 8, rollover=True))
+    week1 = [MONDAY + i * D for i in range(4)]  # 4 of 5
+    week2 = [MONDAY + 7 * D + i * D for i in range(6)]  # 6: the 5 planned and the one owed
+    assert why(on(p, done(*week1), MONDAY + 7 * D)) == ("nth_this_week", 1, 6)
+    assert why(on(p, done(*week1, *week2), MONDAY + 14 * D)) == ("nth_this_week", 1, 5)
+    short = [MONDAY + 7 * D + i * D for i in range(3)]  # 3 of 6: three owed, and week 3 holds at most 7
+    assert why(on(p, done(*week1, *short), MONDAY + 14 * D)) == ("nth_this_week", 1, 7)
+
+
 def test_maintenance_does_not_roll_over():
     p = plan(per_week(3, name="Maintenance"))
     assert why(on(p, done(MONDAY), MONDAY + 7 * D)) == ("nth_this_week", 1, 3)

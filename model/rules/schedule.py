@@ -85,13 +85,14 @@ def _week_quota(plan, rule, at, history, week_start):
 
 
 def _rolled_over(plan, rule, at, history, week_start, week_start_day):
-    """Sessions missed in earlier weeks of a rollover phase (never more than the week can hold)."""
-    missed, week = 0, week_start_of(at.start, week_start_day)
+    """Sessions still owed from earlier weeks of a rollover phase (the caller caps them at what the week can
+    hold). A week's debt is part of what it plans, so sessions done beyond its own quota pay it back."""
+    owed, week = 0, week_start_of(at.start, week_start_day)
     while week < week_start:
         planned, done, _, _ = _week_quota(plan, rule, at, history, week)
-        missed += max(0, planned - done)
+        owed = max(0, owed + planned - done)
         week += timedelta(days=7)
-    return missed
+    return owed
 
 
 def _phase_of_day(rule: PhaseRule, at: PhaseAt, plan: Plan, history: History, day: date) -> Phase:
