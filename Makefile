@@ -7,15 +7,18 @@ HTMX := static/vendor/htmx.min.js
 
 .PHONY: run serve test lint typecheck format setup chromium check bench clean lock
 
+# The reminder sender runs beside the web server (never inside it) and stops with it.
 run: setup
 	$(BIN)/flask --app app db upgrade
-	$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask --app app reminders run & sender=$$!; trap 'kill $$sender' EXIT INT TERM; \
+	  $(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
 
 # Production: gunicorn with FACEREPS_ENV=production (secure cookies; refuses to start without
-# FACEREPS_SECRET_KEY). Put it behind a TLS reverse proxy (README).
+# FACEREPS_SECRET_KEY) and the reminder sender beside it. Put it behind a TLS reverse proxy (README).
 serve: setup
 	FACEREPS_ENV=production $(BIN)/flask --app app db upgrade
-	FACEREPS_ENV=production $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
+	FACEREPS_ENV=production $(BIN)/flask --app app reminders run & sender=$$!; trap 'kill $$sender' EXIT INT TERM; \
+	  FACEREPS_ENV=production $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
 
 # Lint and type checks first, then every test on both cores (pytest-xdist; each worker has its own
 # servers and browser).

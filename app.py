@@ -47,6 +47,10 @@ def _config_from_env(production: bool) -> dict:
         config["REGISTER_LIMIT"] = os.environ["FACEREPS_REGISTER_LIMIT"]
     if os.environ.get("RATELIMIT_STORAGE_URI"):  # e.g. redis://host:6379: counters shared by every worker
         config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("FACEREPS_VAPID_PRIVATE_KEY"):  # Web Push's key pair (README: set and rotate it)
+        config["VAPID_PRIVATE_KEY"] = os.environ["FACEREPS_VAPID_PRIVATE_KEY"]
+    if os.environ.get("FACEREPS_VAPID_SUBJECT"):  # mailto: or https: address push services may contact
+        config["VAPID_SUBJECT"] = os.environ["FACEREPS_VAPID_SUBJECT"]
     hops = (os.environ.get("FACEREPS_PROXY_HOPS") or "0").strip()
     if not hops.isascii() or not hops.isdigit():
         raise RuntimeError(f"FACEREPS_PROXY_HOPS must be a number of proxies (0 or more), not {hops!r}.")
@@ -113,6 +117,11 @@ def create_app(config=None):
         if app.config["PRODUCTION"]:
             raise RuntimeError("FACEREPS_SECRET_KEY must be set in production.")
         app.config["SECRET_KEY"] = _dev_secret(Path(app.config["DATABASE"]).parent / ".secret_key")
+
+    # Web Push: without FACEREPS_VAPID_PRIVATE_KEY, a key pair made on first use, kept beside the secret key.
+    app.config.setdefault("VAPID_KEY_FILE", Path(app.config["DATABASE"]).parent / ".vapid_private_key.pem")
+    site = (os.environ.get("FACEREPS_BASE_URL") or "").rstrip("/")
+    app.config.setdefault("VAPID_SUBJECT", site if site.startswith("https://") else "mailto:no-reply@localhost")
 
     # A broken catalog stops start-up with an error naming file, entry and field.
     app.extensions["catalog"] = catalog.load(app.config["CATALOG_DIR"])

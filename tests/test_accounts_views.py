@@ -9,10 +9,10 @@ from model.identity import accounts
 from tests.conftest import PASSWORD, text_of
 
 
-def test_register_signs_in_and_lands_on_today(auth, client):
+def test_register_signs_in_and_asks_for_the_device_then_today_is_there(auth, client):
     response = auth.register()
     assert response.status_code == 303
-    assert response.headers["Location"] == "/today"
+    assert response.headers["Location"] == "/welcome"
     page = client.get("/today")
     assert page.status_code == 200
     assert "Today" in text_of(page)

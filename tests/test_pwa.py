@@ -231,3 +231,88 @@ def test_a_change_kept_after_the_login_ended_asks_to_log_in(user, client, app, d
     )
     assert response.status_code == 401 and response.headers["HX-Redirect"] == "/login"
     assert db.execute("SELECT count(*) FROM ticks").fetchone()[0] == 0
+
+
+def _events(client, url):
+    return Calendar.from_ical(client.get(url).get_data()).walk("VEVENT")
+
+
+def test_calendar_counts_each_days_session_as_if_the_ones_before_were_done(user, client, app):
+    # Issue 17: consecutive days said "1st of 7", "1st of 6", "1st of 5", and a week's quota never ran out.
+    start(client, app)
+    events = _events(client, feed_url(client))
+    week = [(e.decoded("DTSTART").date().isoformat(), str(e["DESCRIPTION"]).split("\n")[0]) for e in events[:5]]
+    assert week == [
+        ("2026-11-24", "60-day toning plan: 1st of 4 this week. About 4 min."),
+        ("2026-11-25", "60-day toning plan: 2nd of 4 this week. About 4 min."),
+        ("2026-11-26", "60-day toning plan: 3rd of 4 this week. About 4 min."),
+        ("2026-11-27", "60-day toning plan: 4th of 4 this week. About 4 min."),
+        ("2026-11-30", "60-day toning plan: 1st of 5 this week. About 4 min."),
+    ]
+
+
+def test_calendar_routines_never_share_a_minute_and_link_back_to_their_day(user, client, app):
+    start(client, app)
+    start(client, app, "face-workout-daily", "face_workout")
+    events = _events(client, feed_url(client))
+    starts = [e.decoded("DTSTART") for e in events]
+    assert len(starts) == len(set(starts))
+    first_two = [(e.decoded("DTSTART").strftime("%H:%M"), str(e["SUMMARY"])) for e in events[:2]]
+    assert first_two == [
+        ("08:00", "FaceReps: Microcurrent toning routine"),
+        ("08:04", "FaceReps: 5-minute face workout"),
+    ]
+    assert str(events[1]["URL"]) == "http://localhost/days/2026-11-24#routine-face-workout-5min"
+    assert str(events[1]["DESCRIPTION"]).endswith("\nhttp://localhost/days/2026-11-24#routine-face-workout-5min")
+    assert client.get("/days/2026-11-24").status_code == 200
+
+
+def test_a_routines_own_reminder_time_moves_its_events(user, client, app):
+    start(client, app)
+    url = feed_url(client)
+    form = {"on_microcurrent-standard": "on", "time_microcurrent-standard": "18:30"}
+    assert client.post("/account/reminders/settings", data=form).status_code == 303
+    assert _events(client, url)[0].decoded("DTSTART").isoformat() == "2026-11-24T18:30:00+01:00"
+
+
+def test_the_calendar_look_ahead_leaves_the_real_sessions_untouched(user, client, app, db):
+    start(client, app)
+    url = feed_url(client)
+    client.get(url)
+    assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
+    assert "1st of 4 this week" in text_of(client.get("/today"))
+
+
+def test_the_service_worker_shows_reminders_and_opens_their_page(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    assert 'addEventListener("push"' in body and "showNotification" in body
+    assert '"/static/icons/icon-192.png"' in body and '"/static/icons/badge-96.png"' in body
+    assert '{ action: "start", title: open }, { action: "later", title: "Later" }' in body
+    assert 'addEventListener("notificationclick"' in body and "openWindow" in body and "open.navigate(url)" in body
+    assert "fetch(" not in body.split('addEventListener("push"')[1]  # the message is all it needs
+
+
+def test_a_change_to_the_worker_changes_its_version(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from views import pwa
+
+    worker = tmp_path / "sw.js"
+    worker.write_text("// one")
+    monkeypatch.setattr(pwa, "WORKER", worker)
+    before = pwa.static_version(SimpleNamespace(static_folder=str(tmp_path)))
+    worker.write_text("// two")
+    assert pwa.static_version(SimpleNamespace(static_folder=str(tmp_path))) != before
+
+
+def test_every_asset_a_page_loads_is_versioned_with_the_shell(app):
+    """A stylesheet or script a page loads through asset() changes the version when it changes."""
+    import re
+    from pathlib import Path
+
+    from views.pwa import PAGE_FILES, SHELL_FILES
+
+    loaded = set()
+    for template in Path(app.root_path, "templates").rglob("*.html"):
+        loaded.update(re.findall(r"asset\('([^']+)'\)", template.read_text()))
+    assert loaded <= set(SHELL_FILES + PAGE_FILES), loaded - set(SHELL_FILES + PAGE_FILES)

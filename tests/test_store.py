@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from model import store
+from model.store import push
 from model.store import db as database
 from model.store import migrations
 from model.store._sql import json_array, one, rows, stamp, value
@@ -114,6 +115,7 @@ def test_a_user_reads_back_whole_by_id_email_and_calendar_token(db):
         auto_advance=False,
         calendar_token="feed-token",
         reminder_time="19:30",
+        voice_asked=True,  # saving the cues answers the player's "Speak each step?"
     )
     assert store.user_by_id(db, user_id) == changed
     assert store.user_by_calendar_token(db, "feed-token") == changed
@@ -557,6 +559,7 @@ def history_of(db, user_id):
     store.create_plan(db, user_id, store.OwnPlan("my-plan-r", "my-r", "Plan", [{"weeks": 1}]), NOW)
     store.change_tool(db, user_id, "roller", DAY)
     store.update_cues(db, user_id, beep=False, vibrate=True, voice=True, auto_advance=False)
+    push.save_reminder_settings(db, user_id, {"rolling": (True, "07:30")}, "20:00", False)
 
 
 def test_an_export_imports_into_an_empty_account_row_for_row(db, tmp_path):
@@ -575,6 +578,9 @@ def test_an_export_imports_into_an_empty_account_row_for_row(db, tmp_path):
         "cue_voice": 1,
         "auto_advance": 0,
         "reminder_time": "08:00",
+        "reminder_evening": "20:00",
+        "reminder_weekly": 0,
+        "voice_asked": 1,
     }
     assert store.has_history(db, user_id) is True
 

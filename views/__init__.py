@@ -7,7 +7,7 @@ def register_blueprints(app):
 
     for module in (auth, account, today, sessions, programs, enrollments, routines, progress, pwa):
         app.register_blueprint(module.bp)
-    from views import logins, passkeys, recovery
+    from views import logins, passkeys, recovery, reminders, welcome
 
-    for module in (recovery, passkeys, logins):
+    for module in (recovery, passkeys, logins, welcome, reminders):
         app.register_blueprint(module.bp)

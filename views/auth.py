@@ -138,8 +138,10 @@ def _forget_remember_cookie(response):
 
 @bp.get("/")
 def home():
-    """The front door: Today when signed in, else the login page."""
-    return see_other(url_for("today.show" if current_user.is_authenticated else "auth.login"))
+    """The front door: Today when signed in, else what FaceReps is, with ways to register or log in."""
+    if current_user.is_authenticated:
+        return see_other(url_for("today.show"))
+    return render_template("auth/home.html")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -156,8 +158,7 @@ def register():
     except Refused as refused:
         return render_template("auth/register.html", problems=refused.problems, form=form), status_of(refused)
     _start_session(user_id, remember=False)
-    flash("Welcome to FaceReps. Pick a program to start your routine.")
-    return see_other(url_for("today.show"))
+    return see_other(url_for("welcome.question"))  # a new account has no program yet: which device?
 
 
 @bp.route("/login", methods=["GET", "POST"])

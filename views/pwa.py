@@ -18,13 +18,35 @@ from views.web import context, get_db, me
 bp = Blueprint("pwa", __name__)
 LOGIN_HEADER = "X-FaceReps-Login"
 SIGNED_OUT = "none"  # the signal's value when no one is signed in (an id is hex, never this)
-SHELL_FILES = ["css/app.css", "js/outbox.js", "js/app.js", "js/player.js", "vendor/htmx.min.js", "icons/icon-192.png"]
+SHELL_FILES = [
+    "css/app.css",
+    "css/player.css",
+    "js/outbox.js",
+    "js/app.js",
+    "js/player.js",
+    "vendor/htmx.min.js",
+    "icons/icon-192.png",
+]
+# Files one page loads (through asset(), like the shell): not precached, but their version is the shell's, so
+# a deploy that changes one of them changes every asset URL too.
+PAGE_FILES = [
+    "css/progress.css",
+    "css/reminders.css",
+    "css/welcome.css",
+    "js/passkeys.js",
+    "js/photo.js",
+    "js/reminders.js",
+]
+
+
+WORKER = Path(__file__).resolve().parent.parent / "templates" / "pwa" / "sw.js"
 
 
 def static_version(app) -> str:
-    """A hash of the app shell's files: a deploy that changes any of them changes the worker."""
-    digest = hashlib.sha256()
-    for name in SHELL_FILES:
+    """A hash of the app shell's files and of the worker's own code: a deploy that changes any of them
+    changes the worker's version (and so its shell cache)."""
+    digest = hashlib.sha256(WORKER.read_bytes())
+    for name in SHELL_FILES + PAGE_FILES:
         path = Path(app.static_folder) / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"")
@@ -144,7 +166,11 @@ def calendar_feed(token):
     user = store.user_by_calendar_token(get_db(), token) if len(token) <= 64 else None
     if user is None:
         abort(404)
-    response = make_response(calendar.feed(context(user)))
+
+    def day_url(day, routine_id):
+        return url_for("today.show_day", day=day.isoformat(), _external=True) + f"#routine-{routine_id}"
+
+    response = make_response(calendar.feed(context(user), day_url))
     response.mimetype = "text/calendar"
     response.headers["Cache-Control"] = "private, max-age=900"
     return response

@@ -15,7 +15,12 @@ SETTINGS = (
     "cue_voice",
     "auto_advance",
     "reminder_time",
+    "voice_asked",
+    "reminder_evening",
+    "reminder_weekly",
 )
+# Settings added after the first export files: an older file without them imports with these values.
+LATER_SETTINGS = {"voice_asked": 0, "reminder_evening": None, "reminder_weekly": 1}
 TABLES = {
     "enrollments": ("id", "program_id", "start_day", "options", "status", "stopped_on", "created_at"),
     "enrollment_versions": ("enrollment_id", "effective_day", "phases", "options", "created_at"),
@@ -45,6 +50,10 @@ TABLES = {
     "routine_versions": ("routine_id", "version", "steps", "created_at"),
     "plans": ("id", "routine_id", "name", "phases", "created_at"),
     "tool_changes": ("device_id", "day"),
+    "routine_reminders": ("routine_id", "time", "enabled"),
+    # Not exported: push_subscriptions (a browser's endpoint and encryption keys are per-device secrets
+    # that mean nothing in another account or on another server; a phone subscribes again in a tap) and
+    # push_claims (which reminders went out). Deleting the account deletes both (ON DELETE CASCADE).
 }
 ORDER = {
     "enrollments": "id",
@@ -60,6 +69,7 @@ ORDER = {
     "routine_versions": "routine_id, version",
     "plans": "created_at, id",
     "tool_changes": "device_id, day",
+    "routine_reminders": "routine_id",
 }
 
 
@@ -91,7 +101,7 @@ def import_rows(db, user_id, data):
     """Insert an export's rows for the user, all or nothing; enrollment ids are mapped to new ones.
     (The import use case checks, in the same transaction, that the account is empty.)"""
     with immediate(db):
-        settings = {column: data["settings"][column] for column in SETTINGS}
+        settings = {column: data["settings"].get(column, LATER_SETTINGS.get(column)) for column in SETTINGS}
         # Named parameters, one per setting; the SET list is the module's own column names.
         db.execute(
             f"UPDATE users SET {', '.join(f'{column} = :{column}' for column in SETTINGS)} WHERE id = :user_id",

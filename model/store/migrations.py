@@ -319,3 +319,55 @@ def m009_add_account_recovery(db):
         )""")
     db.execute("CREATE INDEX security_log_user ON security_log(user_id, created_at)")
     db.execute("CREATE INDEX security_log_created ON security_log(created_at)")
+
+
+@migrations()
+def m010_create_push_subscriptions(db):
+    """Web Push: each browser's subscription, the reminders claimed (sent once), and reminder settings."""
+    # A browser's push subscription (PushSubscription.toJSON()): the endpoint is the push service's
+    # URL for that browser, unique across accounts (a phone that changes hands moves to its new user);
+    # p256dh and auth are the browser's keys that encrypt each message. Per-device secrets: not exported.
+    db.execute("""
+        CREATE TABLE push_subscriptions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            endpoint TEXT NOT NULL UNIQUE,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            browser TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            last_sent_at TEXT
+        )""")
+    db.execute("CREATE INDEX push_subscriptions_user ON push_subscriptions(user_id)")
+    # One row per reminder sent: the key is the claim, so several senders at once send it once.
+    # kind: 'routine', 'evening' or 'weekly' (routine_id '' for the weekly check-in).
+    db.execute("""
+        CREATE TABLE push_claims (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            routine_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('routine', 'evening', 'weekly')),
+            claimed_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, routine_id, day, kind)
+        ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX push_claims_day ON push_claims(day)")
+    # A routine's own reminder: on or off, at its own time (NULL: the user's reminder time).
+    db.execute("""
+        CREATE TABLE routine_reminders (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            routine_id TEXT NOT NULL,
+            time TEXT,
+            enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+            PRIMARY KEY (user_id, routine_id)
+        ) WITHOUT ROWID""")
+    # The evening reminder (NULL: off) and the weekly check-in reminder, for the whole account.
+    db.execute("ALTER TABLE users ADD COLUMN reminder_evening TEXT")
+    db.execute(
+        "ALTER TABLE users ADD COLUMN reminder_weekly INTEGER NOT NULL DEFAULT 1 CHECK (reminder_weekly IN (0, 1))"
+    )
+
+
+@migrations()
+def m011_add_voice_asked(db):
+    """Whether the guided player has asked the user once if it should speak each step."""
+    db.execute("ALTER TABLE users ADD COLUMN voice_asked INTEGER NOT NULL DEFAULT 0 CHECK (voice_asked IN (0, 1))")

@@ -20,6 +20,7 @@ __all__ = [
     "set_calendar_token",
     "set_password",
     "set_reminder_time",
+    "set_voice",
     "update_cues",
     "update_settings",
     "user_by_calendar_token",
@@ -52,6 +53,7 @@ class User:
     cue_vibrate: bool = True
     cue_voice: bool = False
     auto_advance: bool = True
+    voice_asked: bool = False  # the guided player asked once whether to speak each step
     calendar_token: str | None = None
     reminder_time: str = "08:00"
     login_token: str | None = None
@@ -87,6 +89,7 @@ USER_COLUMNS = (
     "cue_vibrate",
     "cue_voice",
     "auto_advance",
+    "voice_asked",
     "calendar_token",
     "reminder_time",
 )
@@ -108,6 +111,7 @@ def _user(row, login_token=None, has_own=None):
         cue_vibrate=bool(row["cue_vibrate"]),
         cue_voice=bool(row["cue_voice"]),
         auto_advance=bool(row["auto_advance"]),
+        voice_asked=bool(row["voice_asked"]),
         calendar_token=row["calendar_token"],
         reminder_time=row["reminder_time"],
         login_token=login_token,
@@ -196,9 +200,17 @@ def update_cues(db, user_id, beep, vibrate, voice, auto_advance):
     """Store the user's guided player cues (beep, vibrate, voice) and whether it moves on by itself."""
     with immediate(db):
         db.execute(
-            "UPDATE users SET cue_beep = ?, cue_vibrate = ?, cue_voice = ?, auto_advance = ? WHERE id = ?",
+            # Saved in Account: the voice has been chosen, so the player need not ask.
+            "UPDATE users SET cue_beep = ?, cue_vibrate = ?, cue_voice = ?, auto_advance = ?, voice_asked = 1 "
+            "WHERE id = ?",
             [int(beep), int(vibrate), int(voice), int(auto_advance), user_id],
         )
+
+
+def set_voice(db, user_id, voice):
+    """Store whether the guided player speaks each step; the player asks no more once the user has said."""
+    with immediate(db):
+        db.execute("UPDATE users SET cue_voice = ?, voice_asked = 1 WHERE id = ?", [int(voice), user_id])
 
 
 def user_by_calendar_token(db, token):

@@ -66,6 +66,9 @@ class Settings(TypedDict):
     cue_voice: Bit
     auto_advance: Bit
     reminder_time: Annotated[str, StringConstraints(pattern=TIME)]
+    voice_asked: NotRequired[Bit]  # the player asked once about speaking each step (older files lack it)
+    reminder_evening: NotRequired[Annotated[str, StringConstraints(pattern=TIME)] | None]  # older files lack
+    reminder_weekly: NotRequired[Bit]  # these two (push reminders)
 
 
 @with_config(STRICT)
@@ -252,6 +255,15 @@ class ToolChange(TypedDict):
 
 
 @with_config(STRICT)
+class RoutineReminder(TypedDict):
+    """A row of the `routine_reminders` table: a routine's push reminder, on or off, at its own time."""
+
+    routine_id: Slug
+    time: Annotated[str, StringConstraints(pattern=TIME)] | None
+    enabled: Bit
+
+
+@with_config(STRICT)
 class ExportFile(TypedDict):
     """The whole export file: its format and version, the settings, and every table's rows."""
 
@@ -272,6 +284,7 @@ class ExportFile(TypedDict):
     routine_versions: list[RoutineVersion]
     plans: list[Plan]
     tool_changes: list[ToolChange]
+    routine_reminders: list[RoutineReminder]
 
 
 SCHEMA = TypeAdapter(ExportFile)
@@ -290,6 +303,7 @@ UNIQUE = {
     "routine_versions": ("routine_id", "version"),
     "plans": ("id",),
     "tool_changes": ("device_id", "day"),
+    "routine_reminders": ("routine_id",),
 }
 DAYS = {
     "enrollments": ("start_day", "stopped_on"),

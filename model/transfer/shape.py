@@ -109,6 +109,7 @@ def read_shape(raw: bytes) -> tuple:
     if data.get("version") not in READABLE:
         raise ImportRefused("That export comes from a FaceReps version this one cannot read.")
     data.setdefault("tool_changes", [])  # files exported before tool changes were kept
+    data.setdefault("routine_reminders", [])  # files exported before push reminders
     if data["version"] == 1:  # before own routines: none to import, sessions ran catalog routines
         for table in ("routines", "routine_versions", "plans"):
             data.setdefault(table, [])

@@ -1,5 +1,6 @@
 // FaceReps service worker {{ version }}: the app shell from a versioned cache, pages network-first
-// with the last copy (or the offline page) as fallback, and the outbox replayed by Background Sync.
+// with the last copy (or the offline page) as fallback, the outbox replayed by Background Sync, and
+// reminders shown from Web Push messages.
 //
 // A phone may be shared, and a login may end without Log out (expired, revoked by a password change
 // elsewhere, or someone else signs in). So only the pages that must work offline are kept, in a
@@ -108,6 +109,54 @@ self.addEventListener("sync", function (event) {
 });
 
 self.addEventListener("message", function (event) {
-  // Sent by the page after logging out: nothing personal stays on the phone.
-  if (event.data === "forget") event.waitUntil(keepOnly(SIGNED_OUT));
+  // Sent by the page after logging out: nothing personal stays on the phone, and it gets no more
+  // reminders (the push service then answers 410 and the server forgets the subscription).
+  if (event.data === "forget") {
+    event.waitUntil(Promise.all([keepOnly(SIGNED_OUT), self.registration.pushManager.getSubscription()
+      .then(function (subscription) { return subscription && subscription.unsubscribe(); })
+      .catch(function () {})]));
+  }
+});
+
+// Reminders (Web Push): the notification is all in the message (no fetch, so it shows offline too).
+var TODAY = {{ url_for("today.show")|tojson }};
+var ICON = {{ url_for("static", filename="icons/icon-192.png")|tojson }};
+var BADGE = {{ url_for("static", filename="icons/badge-96.png")|tojson }};
+
+// A path on this site, or Today: a message never sends the phone elsewhere.
+function appUrl(url) {
+  try {
+    var target = new URL(url || TODAY, self.location.origin);
+    return target.origin === self.location.origin ? target.href : new URL(TODAY, self.location.origin).href;
+  } catch (e) {
+    return new URL(TODAY, self.location.origin).href;
+  }
+}
+
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { body: event.data ? event.data.text() : "" }; }
+  var open = data.kind === "weekly" ? "Check in" : data.kind === "test" ? "Open" : "Start";
+  event.waitUntil(self.registration.showNotification(data.title || "FaceReps", {
+    body: data.body || "",
+    tag: data.tag || "facereps",
+    icon: ICON,
+    badge: BADGE,
+    data: { url: appUrl(data.url) },
+    actions: [{ action: "start", title: open }, { action: "later", title: "Later" }]
+  }));
+});
+
+// A tap (or "Start") opens the session's page in an open FaceReps window, or a new one; "Later" only closes.
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  if (event.action === "later") return;
+  var url = appUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    var open = windows.filter(function (client) { return new URL(client.url).origin === self.location.origin; })[0];
+    if (!open) return self.clients.openWindow(url);
+    return open.focus().catch(function () { return open; })
+      .then(function () { return open.navigate(url); })
+      .catch(function () { return self.clients.openWindow(url); });
+  }));
 });

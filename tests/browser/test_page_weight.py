@@ -47,3 +47,14 @@ def test_first_visit_is_under_40_kb_in_6_requests_and_repeat_visits_come_from_th
     assert from_worker >= count - 1  # everything but the personal page itself comes from the phone
     print(f"\npage weight: first visit {FIGURES['first']}, repeat visit {FIGURES['repeat']}")
     cold.close()
+
+
+def test_the_landing_page_is_a_first_visit_under_40_kb_in_6_requests(browser, playwright, server):
+    cold = browser.new_context(**playwright.devices["Pixel 7"], base_url=server)
+    page = cold.new_page()
+    count, wire, _ = visit(page, "/")
+    expect(page.get_by_role("link", name="Create an account")).to_be_visible()
+    print(f"\npage weight: landing page {(count, wire)}")
+    assert count <= 6, count
+    assert wire <= 40 * 1024, wire
+    cold.close()
