@@ -1,14 +1,74 @@
 """The guided player's rules: start or resume a session, record steps in order, go back, finish."""
 
+import itertools
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from model import device_day, store, wording
 from model.catalog import Step
+from model.catalog.types import COUNT_WORDS
 from model.context import Context
 from model.refusals import NotFound, Refused
+from model.store import users as user_rows
 from model.store.db import immediate
 from model.today import build_day, version_of
+
+# A face exercise whose count comes this slowly (10 s or more) is held, not repeated: "Hold 1 of 3".
+HOLD_SECONDS = 10
+
+# Where a glide goes, drawn on the face diagram (viewBox 200 x 240, seen as in a mirror: the user's left
+# side on the left) from its start to its end (the arrow's head), per device type and area. Each path is
+# the left side's; the right side is its mirror image, and a step on both sides draws both, unless the
+# area names its own "both" path (gua sha down the front of the neck). Devices and areas not named here
+# draw no stroke: microneedling passes go four ways, face exercises and LED masks do not glide.
+_JAW = "M92 180 Q60 166 46 126"  # chin along the jawline to below the ear
+_UNDER_EYE = "M88 110 Q76 118 63 112"  # inner corner outward
+_NECK_DOWN = "M82 200 L82 232"  # towards the collarbone
+STROKES = {
+    "microcurrent": {
+        "neck": "M82 232 L82 200",  # collarbone up to the jaw
+        "jaw": _JAW,
+        "cheeks": "M80 147 Q62 134 53 110",  # mouth corner up and out to the cheekbone
+        "forehead": "M74 76 L74 38",  # brow up to the hairline
+    },
+    "gua_sha": {
+        "neck": _NECK_DOWN,
+        "neck/both": "M100 200 L100 232",
+        "jaw": _JAW,
+        "cheeks": "M88 124 Q68 112 45 116",  # beside the nose outward along the cheekbone
+        "under_eye": _UNDER_EYE,
+        "brow": "M88 80 Q76 72 61 81",  # the brow bone from the middle outward
+        "forehead": "M74 76 L74 38",
+    },
+    "roller": {
+        "forehead": "M94 54 Q70 50 50 62",  # the middle of the forehead out to the temple
+        "cheeks": "M88 128 Q64 118 41 114",  # beside the nose out to the ear
+        "under_eye": _UNDER_EYE,
+        "jaw": _JAW,
+        "neck": _NECK_DOWN,
+    },
+}
+
+
+def _mirrored(path: str) -> str:
+    """The path drawn on the other side: every x (the first of each absolute pair) becomes 200 - x."""
+    place = itertools.count()  # paths use absolute x y pairs only (M, L, Q, C)
+    return re.sub(r"-?\d+(?:\.\d+)?", lambda n: f"{200 - float(n[0]):g}" if next(place) % 2 == 0 else n[0], path)
+
+
+def strokes(device_id: str, area: str, side: str) -> tuple[str, ...]:
+    """The paths of a glide over `area` on `side` ("left", "right", "both", "none") for a device type."""
+    paths = STROKES.get(device_id, {})
+    left = paths.get(area)
+    if left is None:
+        return ()
+    if side == "left":
+        return (left,)
+    if side == "right":
+        return (_mirrored(left),)
+    both = paths.get(f"{area}/both")
+    return (both,) if both else (left, _mirrored(left))
 
 
 @dataclass(frozen=True)
@@ -18,6 +78,21 @@ class Player:
     session: store.Guided
     routine: object
     steps: tuple  # catalog Step objects, rebuilt from the session's own snapshot
+    counts: str = "rep"  # what the device's timed steps count (a key of COUNT_WORDS)
+
+    def count_of(self, step) -> str:
+        """What a step counts, one word: "glide", "pass", "rep", "hold" or "minute"."""
+        if self.counts == "rep" and step.cue_seconds >= HOLD_SECONDS:
+            return "hold"
+        return self.counts
+
+    def counts_of(self, step) -> str:
+        """The plural of what a step counts: "glides"."""
+        return COUNT_WORDS[self.count_of(step)]
+
+    def strokes_of(self, step) -> tuple[str, ...]:
+        """The paths the face diagram draws for a step's glides (none for a step without glides)."""
+        return strokes(self.session.device_id, step.area, step.side) if step.cue_seconds else ()
 
     @property
     def index(self) -> int:
@@ -95,7 +170,13 @@ def load(ctx: Context, session_id: int) -> Player:
     session = store.guided_session(ctx.db, ctx.user.id, session_id)
     if session is None:
         raise NotFound("No such session.")
-    return Player(session, ctx.catalog.routines.get(session.routine_id), tuple(Step(**s) for s in session.steps))
+    device = ctx.catalog.devices.get(session.device_id)
+    return Player(
+        session,
+        ctx.catalog.routines.get(session.routine_id),
+        tuple(Step(**s) for s in session.steps),
+        device.counts if device else "rep",
+    )
 
 
 def _next_pending(player, marked):
@@ -158,3 +239,8 @@ def finish(ctx: Context, player: Player) -> None:
         with immediate(ctx.db):
             _check_rules(ctx, player)
             store.finish_guided(ctx.db, player.session, ctx.now)
+
+
+def set_voice(ctx: Context, voice: bool) -> None:
+    """Whether the player speaks each step, asked once in the user's first session (and changed later)."""
+    user_rows.set_voice(ctx.db, ctx.user.id, voice)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, jsonify, render_template, request, ur
 from flask_login import login_required
 
 from model import guided
+from model import reward as rewards
 from model.refusals import Refused
 from views.converters import ID
 from views.errors import status_of
@@ -56,8 +57,12 @@ def start():
 def show(session_id):
     """The player at the session's current step, or the summary once finished."""
     player = _player(session_id)
-    template = "sessions/summary.html" if player.finished or player.current is None else "sessions/player.html"
-    return render_template(template, player=player, user=me())
+    if player.finished or player.current is None:
+        reward, card, view = rewards.after_session(context(), player.session.day, player.session.routine_id)
+        return render_template("sessions/summary.html", player=player, reward=reward, done_card=card, view=view)
+    template = "sessions/player.html"
+    # ?end=1: "End" without JavaScript asks to confirm on the page (the script asks in place).
+    return render_template(template, player=player, user=me(), ending=request.args.get("end") == "1")
 
 
 @bp.post(f"/<{ID}:session_id>/steps/<step_id>")
@@ -85,3 +90,17 @@ def finish(session_id):
     """End the session and show the summary."""
     guided.finish(context(), _player(session_id))
     return _answer(session_id)
+
+
+@bp.post(f"/<{ID}:session_id>/voice")
+@login_required
+def voice(session_id):
+    """Speak each step or not (form field `voice`: on or off): the player's first question, or its switch."""
+    _player(session_id)  # someone else's session: a 404, and nothing changes
+    choice = request.form.get("voice")
+    if choice not in ("on", "off"):
+        abort(422, "Say whether to speak each step (voice=on) or not (voice=off).")
+    guided.set_voice(context(), choice == "on")
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(voice=choice == "on")
+    return see_other(url_for("sessions.show", session_id=session_id))

@@ -6,6 +6,7 @@ from model.catalog.types import (
     AREAS,
     CADENCE_KINDS,
     CADENCE_LIMITS,
+    COUNT_WORDS,
     MAX_REPS,
     MAX_STEP_SECONDS,
     OUTCOMES,
@@ -167,6 +168,9 @@ def read_device(path, data, sources):
     if tool_uses and "tool_note" not in r.table:
         r.fail("tool_note", "a device that counts tool uses says why, with its source")
     tool_note = r.note(sources, "tool_note") if "tool_note" in r.table else ""
+    counts = r.text("counts", default="rep")
+    if counts not in COUNT_WORDS:
+        r.fail("counts", f"unknown count {counts!r} (known: {', '.join(COUNT_WORDS)})")
     return Device(
         device_id,
         r.text("name"),
@@ -184,6 +188,7 @@ def read_device(path, data, sources):
         r.source(sources),
         gap_source=gap_source,
         excludes_source=excludes_source,
+        counts=counts,
     )
 
 

@@ -25,6 +25,8 @@ MAX_REPS = 100
 # Bounds shared by the catalog files and the plan form: (lowest, highest).
 CADENCE_LIMITS = {"per_week": (1, 7), "every_days": (1, 60), "per_month": (1, 4), "over_weeks": (1, 52)}
 PHASE_LIMITS = {"weeks": (1, 104), "sessions": (1, 400)}
+# What a device's timed steps count, one word and its plural: "Glide 2 of 3", "12 reps".
+COUNT_WORDS = {"glide": "glides", "pass": "passes", "rep": "reps", "hold": "holds", "minute": "minutes"}
 OWN_PREFIX = "my-"  # ids of a user's own routines, devices and plans; catalog ids never start so
 # What kind of source a fact cites, and how the app names that kind next to it.
 SOURCE_KINDS = {
@@ -181,6 +183,13 @@ class Phase(_Cited):
             return f"for {self.sessions} sessions"
         return "ongoing"
 
+    @property
+    def plan_line(self) -> str:
+        """'5 times a week, for 8 weeks'; an ongoing phase says so once, even one named "Ongoing"."""
+        if not (self.weeks or self.sessions) and "ongoing" in self.name.lower():
+            return self.cadence.label
+        return f"{self.cadence.label}, {self.length_label}"
+
 
 @dataclass(frozen=True)
 class Program(_Cited):
@@ -267,6 +276,7 @@ class Device:
     owner: int | None = None  # a device the catalog does not know, named by a user
     gap_source: str = ""  # who says min_gap_hours
     excludes_source: str = ""  # who says excludes_same_day
+    counts: str = "rep"  # what its timed steps count (a key of COUNT_WORDS): glides, passes, reps
 
     def option(self, option_id):
         return next((option for option in self.options if option.id == option_id), None)

@@ -1,11 +1,22 @@
 // The guided player: times each step from timestamps (a throttled background tab keeps true time),
 // cues every glide (beep, vibration), announces each step (screen reader, optional voice), keeps the
 // screen awake, and records each step on the server as it happens, retrying when the network returns.
+// It also asks once whether to speak each step, switches the voice, draws each glide's stroke at its pace
+// (player.css animates it from the state set here), and asks before ending a session early.
 (function () {
   "use strict";
 
   var COUNT_IN_MS = 3000;
   var TICK_MS = 200;
+
+  function capital(word) { return word.charAt(0).toUpperCase() + word.slice(1); }
+
+  // "3 glides × 5 s", "12 reps × 5 s", "10 minutes": what a timed step holds, before it runs.
+  function countText(step) {
+    if (!step.cue) return "";
+    var words = (step.reps === 1 ? step.count : step.counts) || "";
+    return step.reps + " " + words + (step.count === "minute" ? "" : " × " + step.cue + " s");
+  }
 
   function clockText(ms) {
     var total = Math.max(0, Math.ceil(ms / 1000));
@@ -21,7 +32,7 @@
         el: li, id: li.dataset.stepId, title: li.dataset.title, place: li.dataset.place,
         area: li.dataset.area, side: li.dataset.side, instruction: li.dataset.instruction,
         seconds: Number(li.dataset.seconds), cue: Number(li.dataset.cue), reps: Number(li.dataset.reps),
-        state: li.dataset.state
+        count: li.dataset.count, counts: li.dataset.counts, state: li.dataset.state
       };
     });
     this.index = Number(root.dataset.index);
@@ -32,22 +43,33 @@
     this.timer = null;
     this.wakeLock = null;
     this.audio = null;
+    this.dialog = root.querySelector("[data-end-dialog]");
     this.bind();
     this.show(this.index);
     this.setState("ready");
-    root.querySelector("[data-start-panel]").hidden = false;
-    root.querySelector("[data-action=pause]").hidden = false;
+    this.asking = root.querySelector("[data-voice-ask]");
+    if (this.asking) root.dataset.asking = "1";
+    this.button("start").hidden = false;
+    this.root.querySelector("[data-start-hint]").hidden = false;
+    this.showVoice();
+    // Opened as /sessions/<id>?end=1 (the link without the script): ask in place instead.
+    if (this.dialog && this.dialog.open && this.dialog.showModal) {
+      this.dialog.close();
+      this.askToEnd();
+    }
   }
+
+  Player.prototype.button = function (action) { return this.root.querySelector("[data-action=" + action + "]"); };
 
   Player.prototype.el = function (name) { return this.root.querySelector("[data-view-" + name + "]"); };
 
   Player.prototype.setState = function (state) {
     this.state = state;
     this.root.dataset.state = state;
-    var pause = this.root.querySelector("[data-action=pause]");
+    var pause = this.button("pause");
     pause.textContent = state === "paused" ? "Resume" : "Pause";
     pause.setAttribute("aria-pressed", state === "paused" ? "true" : "false");
-    pause.disabled = !(state === "running" || state === "paused" || state === "waiting");
+    pause.disabled = !(state === "countdown" || state === "running" || state === "paused" || state === "waiting");
   };
 
   Player.prototype.bind = function () {
@@ -62,7 +84,19 @@
     this.root.addEventListener("click", function (event) {
       var button = event.target.closest("button[type=button][data-action]");
       if (button) self.act(button.dataset.action);
+      // "End" and "Keep going" are links for pages without the script; here they open and close the question.
+      var link = event.target.closest("a[data-action]");
+      if (link && self.dialog && self.dialog.showModal) {
+        event.preventDefault();
+        if (link.dataset.action === "end") self.askToEnd(); else self.keepGoing();
+      }
     });
+    if (this.dialog) {
+      this.dialog.addEventListener("cancel", function (event) {
+        event.preventDefault();
+        self.keepGoing();
+      });
+    }
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible" && (self.state === "running" || self.state === "countdown")) {
         self.keepAwake();
@@ -77,7 +111,66 @@
     if (action === "pause") return this.state === "paused" ? this.resume() : this.pause();
     if (action === "done" || action === "skip") return this.complete(action === "done" ? "done" : "skip");
     if (action === "back") return this.back();
-    if (action === "finish") return this.finish();
+    if (action === "finish") return this.endNow();
+    if (action === "voice") return this.setVoice(!this.prefs.voice);
+    if (action === "voice-yes" || action === "voice-no") return this.answerVoice(action === "voice-yes");
+  };
+
+  // --- voice: asked once, switched at the top; the server remembers it for the user -----------------
+  Player.prototype.showVoice = function () {
+    var on = this.prefs.voice;
+    this.button("voice").setAttribute("aria-pressed", on ? "true" : "false");
+    this.root.querySelector("[data-voice-value]").value = on ? "off" : "on";  // what the form would ask next
+    this.root.dataset.voice = on ? "1" : "0";
+  };
+
+  Player.prototype.setVoice = function (on) {
+    this.prefs.voice = on;
+    this.showVoice();
+    if (!on && window.speechSynthesis) window.speechSynthesis.cancel();
+    this.say(on ? "Voice on: each step is read aloud." : "Voice off.");
+    // A preference, not a step: sent once if the network is there (kept for this page either way).
+    var headers = { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" };
+    var login = window.FaceOutbox && window.FaceOutbox.login();
+    if (window.FaceOutbox && window.FaceOutbox.isLogin(login)) headers[window.FaceOutbox.LOGIN_HEADER] = login;
+    fetch(this.root.dataset.voiceUrl, {
+      method: "POST", headers: headers, body: "voice=" + (on ? "on" : "off"), credentials: "same-origin"
+    }).catch(function () {});
+  };
+
+  Player.prototype.answerVoice = function (on) {
+    var start = this.button("start");
+    var hadFocus = this.asking && this.asking.contains(document.activeElement);
+    if (this.asking) this.asking.remove();
+    this.asking = null;
+    delete this.root.dataset.asking;
+    this.setVoice(on);
+    if (hadFocus) start.focus({ preventScroll: true });
+  };
+
+  // --- ending early: asked in place, the clock paused meanwhile ----------------------------------
+  Player.prototype.askToEnd = function () {
+    var done = this.steps.filter(function (s) { return s.state === "done"; }).length;
+    this.el("end-done").textContent = String(done);
+    if (this.state === "countdown" || this.state === "running" || this.state === "waiting") {
+      this.pause();
+      this.pausedToAsk = true;
+    }
+    this.dialog.showModal();
+  };
+
+  // "Keep going": the question closes and the clock runs on at once (Escape closes it the same way).
+  Player.prototype.keepGoing = function () {
+    var resume = this.pausedToAsk && this.state === "paused";
+    this.pausedToAsk = false;
+    this.dialog.close();
+    if (resume) this.resume();
+  };
+
+  Player.prototype.endNow = function () {
+    this.pausedToAsk = false;
+    if (this.dialog && this.dialog.open) this.dialog.close();
+    this.finish();
   };
 
   // --- cues --------------------------------------------------------------------------------
@@ -102,7 +195,13 @@
     this.tone(880, 90);
     this.buzz(60);
     this.root.dataset.cues = String(Number(this.root.dataset.cues) + 1);
-    if (of) this.el("reps").textContent = "Glide " + number + " of " + of;
+    if (number < of) this.showCount(number + 1);  // the glide just ended: the next one begins
+  };
+
+  // "Glide 2 of 3", "Rep 5 of 12", "Hold 1 of 3": the one under way, in the step's own word.
+  Player.prototype.showCount = function (number) {
+    var step = this.steps[this.index];
+    if (step.cue) this.el("reps").textContent = capital(step.count || "rep") + " " + number + " of " + step.reps;
   };
 
   Player.prototype.stepTone = function () {
@@ -140,8 +239,11 @@
     this.el("place").textContent = step.place;
     this.el("instruction").textContent = step.instruction;
     this.el("clock").textContent = clockText(step.seconds * 1000);
-    this.el("reps").textContent = step.cue ? step.reps + " × " + step.cue + " s" : "";
+    this.el("reps").textContent = countText(step);
     this.el("face-label").textContent = step.place;
+    this.root.querySelectorAll(".face .stroke").forEach(function (stroke) {
+      stroke.classList.toggle("on", stroke.dataset.strokeFor === step.id);
+    });
     this.root.querySelectorAll(".face .region").forEach(function (region) {
       var areaMatches = region.dataset.area === step.area || (step.area === "face" && region.dataset.area !== "neck");
       var sideMatches = step.side === "both" || step.side === "none" || region.dataset.side === "both" ||
@@ -151,9 +253,9 @@
     this.steps.forEach(function (s, i) {
       if (i === index) s.el.setAttribute("aria-current", "step"); else s.el.removeAttribute("aria-current");
     });
-    this.root.querySelector("[data-action=back]").disabled = index === 0;
+    this.button("back").disabled = index === 0;
     var othersPending = this.steps.some(function (s, i) { return i !== index && s.state === "pending"; });
-    this.root.querySelector("[data-action=done]").textContent = othersPending ? "Done, next step" : "Done, finish";
+    this.button("done").setAttribute("aria-label", othersPending ? "Done, next step" : "Done, finish");
     document.title = step.title + " (" + (index + 1) + " of " + total + ") · FaceReps";
   };
 
@@ -169,9 +271,17 @@
     if (Context && !this.audio) {
       try { this.audio = new Context(); } catch (e) { this.audio = null; }
     }
-    this.root.querySelector("[data-start-panel]").hidden = true;
+    // Pause takes Start's place (same size, same spot), so nothing moves and the page never scrolls;
+    // focus goes with it for keyboard users.
+    var start = this.button("start");
+    var pause = this.button("pause");
+    var hadFocus = document.activeElement === start;
+    start.hidden = true;
+    pause.hidden = false;
+    this.root.querySelector("[data-start-hint]").hidden = true;
     this.keepAwake();
     this.setState("countdown");
+    if (hadFocus) pause.focus({ preventScroll: true });
     this.countInEnds = Date.now() + COUNT_IN_MS;
     this.say("Get ready.");
     this.run();
@@ -189,6 +299,7 @@
     this.pausedFor = 0;
     this.cuesGiven = 0;
     this.setState("running");
+    this.showCount(1);
     this.stepTone();
     this.announceStep();
   };
@@ -230,7 +341,7 @@
   };
 
   Player.prototype.pause = function () {
-    if (this.state !== "running" && this.state !== "waiting") return;
+    if (this.state !== "running" && this.state !== "waiting" && this.state !== "countdown") return;
     this.pausedAt = Date.now();
     this.resumeTo = this.state;
     this.setState("paused");
@@ -238,7 +349,8 @@
   };
 
   Player.prototype.resume = function () {
-    this.pausedFor += Date.now() - this.pausedAt;
+    var paused = Date.now() - this.pausedAt;
+    if (this.resumeTo === "countdown") this.countInEnds += paused; else this.pausedFor += paused;
     this.setState(this.resumeTo || "running");
     this.say("Resumed.");
     this.keepAwake();
@@ -290,6 +402,7 @@
   // and replayed in order when not. Each carries a client id, so a replay is applied only once.
   Player.prototype.send = function (url, body, then) {
     var self = this;
+    this.sentHere = true;
     var id = window.FaceOutbox.newId();
     window.FaceOutbox.add({
       id: id, url: url, body: (body ? body + "&" : "") + "client_id=" + encodeURIComponent(id),
@@ -310,7 +423,7 @@
     if (then) this.afterSync = then;
     window.FaceOutbox.replay().then(function (sent) {
       self.root.dataset.sent = String(window.FaceOutbox.sent);
-      if (sent && self.state === "ready" && !self.afterSync && !self.root.dataset.reloaded) {
+      if (sent && self.state === "ready" && !self.afterSync && !self.sentHere && !self.root.dataset.reloaded) {
         // Steps saved on this phone by an earlier visit just reached the server: show where it stands.
         self.root.dataset.reloaded = "1";
         window.location.reload();

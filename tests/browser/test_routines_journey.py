@@ -94,6 +94,7 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
     shot(page, "today")
     card.get_by_role("button", name="Start guided").click()
     page.wait_for_url("**/sessions/*")
+    page.get_by_role("button", name="No", exact=True).click()  # the first session asks "Speak each step?"
     page.get_by_role("button", name="Start", exact=True).click()
     page.clock.run_for(COUNT_IN + 60_000 + 30_000 + 4_500)
     expect(page.get_by_role("heading", name="Jawline glides")).to_be_visible()
@@ -104,7 +105,7 @@ def test_customise_plan_and_run_my_own_microcurrent_routine(signed_in):
     assert page.locator("[data-player]").get_attribute("data-cues") == "18"  # 6 glide steps × 3 glides of 4 s
     page.clock.run_for(62_000)
     expect(page.get_by_role("heading", name="Session complete")).to_be_visible()
-    assert "10 of 10" in page.locator(".figures").inner_text()
+    assert "10/10\nsteps done" in page.locator(".reward-tiles").inner_text()
 
     page.get_by_role("link", name="Back to Today").click()
     expect(page.locator("[id^=progress-my-]")).to_contain_text("Session done")
