@@ -174,6 +174,9 @@ DAY_MARKS = {
     "missed": "missed",
     "open": "still to do",
     "planned": "planned",
+    "before": "not started",
+    "stopped": "stopped",
+    "waiting": "waiting for a test",
     "none": "no session",
 }
 

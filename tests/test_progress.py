@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from model.rules.progress import multiplier, streak, strength, week
-from model.rules.schedule import History, PhaseRule, Plan, Version
+from model.rules.schedule import History, PhaseRule, Plan, Verdict, Version
 
 MONDAY = date(2026, 11, 2)
 D = timedelta(days=1)
@@ -39,7 +39,8 @@ def test_a_shortfall_is_laid_on_the_last_undone_days():
 
 def test_the_current_week_only_misses_what_it_can_no_longer_make_up():
     w = week(plan(), done(MONDAY), MONDAY, MONDAY + 2 * D)  # Wednesday: 4 left, 5 days to go
-    assert kinds(w) == ["done", "rest", "open", "planned", "planned", "planned", "planned"]
+    assert kinds(w) == ["done", "rest", "open", "planned", "planned", "planned", "rest"]
+    assert (w.ahead, w.on_track) == (4, True)
     late = week(plan(), done(MONDAY), MONDAY, MONDAY + 5 * D)  # Saturday: 4 left, only 2 days
     assert kinds(late) == ["done", "rest", "rest", "missed", "missed", "open", "planned"]
 
@@ -109,7 +110,7 @@ def test_a_chosen_skip_is_drawn_as_skipped():
 def test_days_waiting_for_a_one_time_test_plan_nothing_and_miss_nothing():
     gated = Plan(MONDAY, plan().versions, gated=True)
     w = week(gated, done(), MONDAY, MONDAY + 10 * D)
-    assert (w.planned, w.missed) == (0, 0) and set(kinds(w)) == {"none"}
+    assert (w.planned, w.missed) == (0, 0) and set(kinds(w)) == {"waiting"}
     ready = Plan(MONDAY, plan().versions, ready_on=MONDAY + 4 * D)  # Friday on: 3 days of 7
     assert week(ready, done(), MONDAY, MONDAY + 10 * D).planned == 2
 
@@ -123,3 +124,41 @@ def test_a_pause_through_today_waits_for_the_end_of_the_week_before_judging_it()
     assert streak(plan(1), history, sunday)[0] == streak(plan(1, pauses=pause), history, sunday)[0] == 1
     assert "missed" not in kinds(week(plan(1, pauses=pause), history, MONDAY + 77 * D, sunday))
     assert streak(plan(1, pauses=pause), history, monday)[0] == streak(plan(1), history, monday)[0] == 0
+
+
+def test_the_days_to_come_are_as_many_planned_days_as_sessions_left():
+    """Issue 16: "5 a week" started on a Wednesday plans 4, and the strip marks 4 days, not 5."""
+    wednesday = MONDAY + 2 * D
+    w = week(plan(5, start=wednesday), done(), MONDAY, wednesday)
+    assert w.planned == 4
+    assert kinds(w) == ["before", "before", "open", "planned", "planned", "planned", "rest"]
+    assert kinds(w).count("open") + kinds(w).count("planned") == w.planned
+
+
+def test_days_to_come_keep_the_device_spacing():
+    """Every other day from Wednesday: Wednesday, Friday and Sunday, not five planned days."""
+    every_other = Plan(MONDAY, (Version(MONDAY, (PhaseRule("Ongoing", "every_days", days=2),)),))
+    w = week(every_other, done(MONDAY), MONDAY, MONDAY + 2 * D)
+    assert kinds(w) == ["done", "rest", "open", "rest", "planned", "rest", "planned"]
+
+
+def test_a_week_that_cannot_make_up_its_plan_is_not_on_track():
+    w = week(plan(5), done(), MONDAY, MONDAY + 3 * D)  # Thursday, nothing done: 4 days for 5 sessions
+    assert w.missed == 1 and not w.on_track
+
+
+def test_the_session_of_the_day_a_plan_stopped_counts():
+    """Issue 16: a plan stopped on the day of a switch, with a session done that day, shows it done."""
+    stopped = Plan(MONDAY, plan().versions, stopped_on=MONDAY + 2 * D)
+    w = week(stopped, done(MONDAY + 2 * D), MONDAY, MONDAY + 2 * D)
+    assert kinds(w)[2] == "done" and w.done == 1
+    assert kinds(w)[3:] == ["stopped"] * 4
+
+
+def test_today_as_the_today_page_has_it_wins():
+    """Issue 16: a day the device's rules make not due (another plan's session today) is not "still to do"."""
+    today = MONDAY + 2 * D
+    refused = Verdict("spacing", "device_rule", planned=5)
+    w = week(plan(), done(MONDAY), MONDAY, today, today_verdict=refused)
+    assert kinds(w)[2] == "rest"
+    assert kinds(week(plan(), done(MONDAY), MONDAY, today))[2] == "open"

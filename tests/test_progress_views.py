@@ -2,6 +2,7 @@
 
 import errno
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from PIL import Image, PngImagePlugin
 from model import store
 from tests.conftest import Auth, text_of
 from tests.support.photos import jpeg_with_gps, upload
-from tests.support.programs import start
+from tests.support.programs import MICROCURRENT_STEPS, TODAY, start
 
 
 def test_fresh_user_sees_an_empty_review(user, client):
@@ -225,3 +226,179 @@ def test_a_check_in_for_a_day_that_starts_no_week_is_404(user, client, db):
         ).status_code
         == 303
     )
+
+
+# --- Issue 16: Progress that reads at a glance ------------------------------------------------------------
+
+
+def html_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_each_rating_scale_says_which_end_is_better(seeded):
+    page = text_of(seeded.get("/progress"))
+    assert "1 = soft and loose, 5 = firm" in page
+    assert "1 = many fine lines, 5 = none" in page
+    assert "1 = rough and dull, 5 = smooth and glowing" in page
+    assert "5 is the best" in page and "1 low, 5 high" not in page
+    html = html_of(seeded.get("/progress"))
+    assert 'aria-describedby="fine_lines-scale"' in html  # the group is described by its scale
+    assert '<span class="visually-hidden">5 = none</span>' in html  # and each end's button says it
+
+
+def test_the_heatmap_names_its_months_and_weeks(seeded):
+    html = html_of(seeded.get("/progress"))
+    head = html.split('<table class="heatmap">')[1].split("</thead>")[0]
+    # Twelve weeks to Monday 23 November: four in September, four in October, four in November.
+    assert [m for m in ("Sep", "Oct", "Nov") if f"<span>{m}</span>" in head] == ["Sep", "Oct", "Nov"]
+    assert head.count('colspan="4"') == 3
+    assert "Week of 7 Sep" in head and "Week of 23 Nov" in head
+    assert text_of(seeded.get("/progress")).count("Week of") >= 12
+
+
+def test_the_trend_chart_has_axes_week_labels_and_a_legend(seeded):
+    for week, (firmness, lines, glow) in {
+        "2026-11-09": (2, 2, 1),
+        "2026-11-16": (3, 2, 2),
+        "2026-11-23": (4, 3, 3),
+    }.items():
+        data = {"firmness": firmness, "fine_lines": lines, "glow": glow}
+        assert seeded.post(f"/progress/weeks/{week}/checkin", data=data).status_code == 303
+    html = html_of(seeded.get("/progress"))
+    chart = html.split('<figure class="trend">')[1].split("</figure>")[0]
+    assert chart.count('class="axis-line"') >= 2  # the two axes (and a tick per week)
+    assert all(f">{value}</text>" in chart for value in range(1, 6))  # the rating axis
+    assert "9 Nov</text>" in chart and "23 Nov</text>" in chart  # the week axis
+    assert 'class="trend-legend"' in chart and "Fine lines" in chart and "(5 = none)" in chart
+    assert "higher is better" in chart
+    assert " style=" not in html  # the CSP forbids inline styles
+
+
+def test_strength_in_words_and_just_starting_early(seeded):
+    page = text_of(seeded.get("/progress"))
+    assert "Just starting" in page and "builds over weeks of sessions" in page
+    html = html_of(seeded.get("/progress"))
+    before, details = html.split("<summary><h2>How is this computed?</h2></summary>")
+    assert "k = 0.5" not in before and "k = 0.5" in details.split("</details>")[0]
+
+
+def test_strength_shows_its_figure_once_the_habit_is_three_weeks_old(seeded, clock):
+    clock.set(2026, 12, 8, 12, 0)
+    page = text_of(seeded.get("/progress"))
+    assert "Just starting" not in page
+    assert "Strength is how settled the habit is" in page
+    assert 'meter class="strength"' in html_of(seeded.get("/progress"))
+
+
+def test_a_gated_program_names_its_test_and_how_to_clear_it(user, client, app):
+    assert start(client, app, "microneedling-roller-twice-weekly", "microneedling").status_code == 303
+    response = client.get("/progress")
+    page = text_of(response)
+    assert "0 of 0" not in page and "No sessions yet" in page
+    assert "Waiting for the patch test on the forearm" in page and "sessions start 2 days after" in page
+    assert 'href="/today">Tick it on Today</a>' in html_of(response)
+    assert "Tue 24 November waiting for a test" in page
+
+
+def test_after_the_test_the_week_says_when_sessions_start(user, client, app):
+    assert start(client, app, "microneedling-roller-twice-weekly", "microneedling").status_code == 303
+    assert client.post("/days/2026-11-24/gates/microneedling/patch_test").status_code == 303
+    page = text_of(client.get("/progress"))
+    assert "Waiting for the patch test" not in page
+    assert "Your one-time test is done: sessions start Thursday 26 November, after its wait." in page
+
+
+def test_an_empty_check_in_puts_each_problem_beside_its_field(seeded, db):
+    response = seeded.post("/progress/weeks/2026-11-23/checkin", data={"note": ""})
+    assert response.status_code == 422
+    html = html_of(response)
+    form = html.split('<section class="card" aria-labelledby="checkin-title">')[1].split("</section>")[0]
+    assert 'action="/progress/weeks/2026-11-23/checkin"' in form
+    for name in ("firmness", "fine_lines", "glow"):
+        fieldset = form.split(f'id="{name}"')[1].split("</fieldset>")[0]
+        assert f'<p class="problem" id="{name}-problem">Rate ' in fieldset
+        assert fieldset.count('aria-invalid="true"') == 5
+        assert fieldset.count(f'aria-describedby="{name}-problem"') == 5
+    assert form.count("autofocus") == 1
+    assert 'id="firmness-1" name="firmness" value="1"' in form.split("autofocus")[0][-400:]
+    assert html.index('class="problem-summary"') > html.index('aria-labelledby="checkin-title"')
+    assert db.execute("SELECT count(*) FROM checkins").fetchone()[0] == 0
+
+
+def test_a_note_too_long_focuses_the_note(seeded):
+    data = {"firmness": "3", "fine_lines": "3", "glow": "3", "note": "x" * 1001}
+    html = html_of(seeded.post("/progress/weeks/2026-11-23/checkin", data=data))
+    textarea = html.split('<textarea id="note"')[1].split(">")[0]
+    assert 'aria-invalid="true"' in textarea and 'aria-describedby="note-problem"' in textarea
+    assert "autofocus" in textarea and html.count("autofocus") == 1
+
+
+def test_a_bad_photo_is_refused_beside_the_picker(seeded):
+    response = upload(seeded, b"not an image at all")
+    html = html_of(response)
+    response.close()
+    picker = html.split('<input id="photo"')[1].split(">")[0]
+    assert 'aria-invalid="true"' in picker and 'aria-describedby="photo-problem"' in picker and "autofocus" in picker
+    assert 'action="/progress/weeks/2026-11-23/photos"' in html
+
+
+def test_the_photo_picker_opens_the_camera_and_loads_its_script_here_only(seeded):
+    html = html_of(seeded.get("/progress"))
+    picker = html.split('<input id="photo"')[1].split(">")[0]
+    assert 'accept="image/*"' in picker and 'capture="user"' in picker
+    assert '<label for="photo" class="photo-pick">Add a photo</label>' in html
+    head = html.split("</head>")[0]
+    assert "/static/js/photo.js?v=" in head and "defer" in head.split("photo.js")[1].split(">")[0]
+    assert "/static/css/progress.css?v=" in head
+    assert "photo.js" not in html_of(seeded.get("/today"))
+
+
+def test_next_week_is_named_in_full(seeded):
+    html = html_of(seeded.get("/progress"))
+    nav = html.split('aria-label="Weeks"')[1].split("</nav>")[0]
+    assert "Next week" in text_of_html(nav) and "Previous week" in text_of_html(nav)
+    assert "narrow-hidden" not in nav
+
+
+def text_of_html(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_plan_stopped_by_a_switch_keeps_the_session_done_that_day(user, client, app, db):
+    """Issue 16: a session done, then a switch to another plan on the device the same day."""
+    assert start(client, app).status_code == 303
+    for step in MICROCURRENT_STEPS:
+        assert (
+            client.post(f"/days/{TODAY}/routines/microcurrent-standard/steps/{step}", data={"done": "1"}).status_code
+            == 303
+        )
+    switched = start(client, app, "microcurrent-every-other-day", "microcurrent", existing="switch")
+    assert switched.status_code == 303
+    assert db.execute("SELECT stopped_on FROM enrollments WHERE program_id = 'microcurrent-60-days'").fetchone() == (
+        TODAY.isoformat(),
+    )
+    html = html_of(client.get("/progress"))
+    stopped = text_of_html(html.split("60-day toning plan</h2>")[1].split("</section>")[0])
+    assert "1 session done" in stopped and "0 of 0" not in stopped
+    assert "Tue 24 November done" in stopped and "Stopped Tuesday 24 November" in stopped
+    assert "Mon 23 November not started" in stopped
+    assert "Wed 25 November stopped" in stopped and "Sun 29 November stopped" in stopped
+    # The new plan: Today says it is not due today (one session a day on the device); Progress agrees.
+    name = app.extensions["catalog"].programs["microcurrent-60-days"].name
+    assert f"Done today with {name}: at most one microcurrent toning session a day" in text_of(client.get("/today"))
+    new = text_of_html(html.split("Brow and jaw, every other day</h2>")[1].split("</section>")[0])
+    assert "Tue 24 November still to do" not in new and "Tue 24 November rest day" in new
+    assert f"Not today: done today with {name}: at most one microcurrent toning session a day." in new
+
+
+def test_a_plan_started_mid_week_says_why_the_week_plans_fewer(user, client, app, clock):
+    """Issue 16: "5 a week" from Wednesday plans 4 and marks 4 days, and says it started on Wednesday."""
+    assert start(client, app, start_day="2026-11-25").status_code == 303
+    clock.set(2026, 11, 25, 12, 0)
+    page = text_of(client.get("/progress"))
+    assert "0 of 4 sessions · on track" in page
+    assert "4 this week: the plan started on Wednesday." in page
+    assert "Wed 25 November still to do" in page
+    assert "Thu 26 November planned" in page and "Sat 28 November planned" in page
+    assert "Sun 29 November rest day" in page
+    assert "Mon 23 November not started" in page and "Tue 24 November not started" in page

@@ -73,6 +73,7 @@ def _page(first, status=200, problems=None, form=None):
         problems=problems or {},
         form=request.form if form is None else form,
         ratings=review.RATING_LABELS,
+        ends=review.RATING_ENDS,
         angles=photos.ANGLES,
         WEEK=timedelta(days=7),
     ), status

@@ -1,10 +1,13 @@
 """Pure weekly review rules: a week's days against the plan, adherence, streaks and a strength score.
 
 A flexible plan ("5 a week") only misses sessions a week cannot make up any more: a week's shortfall
-is laid on its last undone due days; earlier undone days were rest the user chose.
+is laid on its last undone due days; earlier undone days were rest the user chose. The days still to
+come are drawn as the plan would lay them if followed from today: as many planned days as the week
+still has sessions, the others rest.
 """
 
 import math
+from bisect import insort
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,6 +16,7 @@ from model.rules import schedule
 ONE_DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
 SCORE_WEEKS = 26  # the score reads half a year, starting from that half year's average
+EARLY_DAYS = 21  # a plan younger than this shows its strength as "just starting", not a bare small figure
 STREAK_WEEKS = 260  # five years
 STREAK_WEEKS_SHOWN = 26  # the review counts a streak back half a year; a longer one shows as "N+"
 
@@ -22,7 +26,8 @@ class DayMark:
     """A day of the week under review and how it is marked (done, rest, missed and so on)."""
 
     day: date
-    kind: str  # done | rest | paused | skipped | missed | open | planned | none (model/wording.py names them)
+    kind: str  # done | rest | paused | skipped | missed | open | planned | before | stopped | waiting | none
+    # (model/wording.py names them)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,12 @@ class Week:
     done: int
     missed: int
     phase: schedule.Phase | None  # where the week's last day stands in its phase
+    ahead: int = 0  # sessions the rest of the week can still hold (today's still to do and the planned days)
+
+    @property
+    def on_track(self) -> bool:
+        """The week can still meet its plan: what is done and what can still be done reach it."""
+        return not self.missed and self.done + self.ahead >= self.planned
 
     @property
     def adherence(self) -> int | None:
@@ -44,23 +55,52 @@ class Week:
         return min(100, round(100 * self.done / self.planned))
 
 
-def _kind(verdict, day, today, plan):
+def _kind(verdict, day, today, plan, history):
     if verdict.state == "done":
         return "done"
+    if verdict.state == "stopped" and day == plan.stopped_on and history.done_on(day):
+        return "done"  # the session of the day it was stopped on (a switch to another plan that day)
     if verdict.state == "paused":
         return "skipped" if day in plan.skip_days else "paused"
-    if verdict.state in ("upcoming", "stopped", "finished", "gated"):
+    if verdict.state in ("upcoming", "stopped", "gated"):
+        return {"upcoming": "before", "stopped": "stopped", "gated": "waiting"}[verdict.state]
+    if verdict.state == "finished":
         return "none"
     if verdict.due:
         return "planned" if day > today else "open"
     return "rest"
 
 
-def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
-    """The seven days from `first`, each marked, with the week's planned, done and missed counts."""
-    verdicts = [schedule.evaluate(plan, history, first + i * ONE_DAY, week_start) for i in range(7)]
+def _projected(plan, history, days, today, week_start):
+    """The days from today on (those after `today` and today itself if still to do) the plan would
+    put a session on if it is followed: each such day counts as done for the days after it."""
+    routine, device = list(history.routine_days), list(history.device_days)
+    found = set()
+    for day in days:
+        if day < today:
+            continue
+        if day > today:
+            verdict = schedule.evaluate(plan, schedule.History(tuple(routine), tuple(device)), day, week_start)
+            if not verdict.due:
+                continue
+        found.add(day)
+        insort(routine, day)
+        if day not in device:
+            insort(device, day)
+    return found
+
+
+def week(plan, history, first: date, today: date, week_start: int = 0, today_verdict=None) -> Week:
+    """The seven days from `first`, each marked, with the week's planned, done and missed counts.
+
+    `today_verdict` is today's verdict as the Today page has it (the device's rules across every plan
+    the user follows can make a day the plan alone calls due not due): Progress then agrees with Today.
+    """
     days = [first + i * ONE_DAY for i in range(7)]
-    kinds = [_kind(v, d, today, plan) for v, d in zip(verdicts, days, strict=True)]
+    verdicts = [schedule.evaluate(plan, history, day, week_start) for day in days]
+    if today_verdict is not None and today in days:
+        verdicts[days.index(today)] = today_verdict
+    kinds = [_kind(v, d, today, plan, history) for v, d in zip(verdicts, days, strict=True)]
     planned = 0
     seen = set()
     for verdict in verdicts:
@@ -68,9 +108,13 @@ def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
             seen.add(verdict.phase.name)
             planned += verdict.planned
     done = kinds.count("done")
-    future = sum(1 for kind in kinds if kind == "planned")
-    still_open = sum(1 for day, kind in zip(days, kinds, strict=True) if kind == "open" and day == today)
-    shortfall = max(0, planned - done - future - still_open)
+    open_today = [d for d, k in zip(days, kinds, strict=True) if k == "open" and d == today]
+    ahead_days = _projected(plan, history, open_today + [d for d in days if d > today], today, week_start)
+    for index, day in enumerate(days):
+        if day > today and kinds[index] == "planned" and day not in ahead_days:
+            kinds[index] = "rest"  # the plan is met before this day if it is followed
+    ahead = len(ahead_days)
+    shortfall = max(0, planned - done - ahead)
     if any(day == today and kind in ("paused", "skipped") for day, kind in zip(days, kinds, strict=True)):
         shortfall = 0  # a paused today: the week is judged once it is over, so a pause never brings a miss forward
     # Lay the shortfall on the last undone due days before today; earlier ones were chosen rest.
@@ -83,7 +127,7 @@ def week(plan, history, first: date, today: date, week_start: int = 0) -> Week:
                 kinds[index] = "rest"
     marks = tuple(DayMark(d, k) for d, k in zip(days, kinds, strict=True))
     phase = next((v.phase for v in reversed(verdicts) if v.phase), None)
-    return Week(first, marks, planned, done, kinds.count("missed"), phase)
+    return Week(first, marks, planned, done, kinds.count("missed"), phase, ahead)
 
 
 class Ledger:
@@ -93,10 +137,10 @@ class Ledger:
         self.plan, self.history, self.week_start = plan, history, week_start
         self.memo: dict = {}
 
-    def week(self, first: date, today: date) -> "Week":
+    def week(self, first: date, today: date, today_verdict=None) -> "Week":
         key = ("week", first, today)
         if key not in self.memo:
-            self.memo[key] = week(self.plan, self.history, first, today, self.week_start)
+            self.memo[key] = week(self.plan, self.history, first, today, self.week_start, today_verdict)
         return self.memo[key]
 
     def totals(self, first: date) -> tuple:
