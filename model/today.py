@@ -285,3 +285,9 @@ def change_tool(ctx: Context, device_id: str) -> None:
     if device is None or not device.tool_uses:
         raise NotFound("That device has no tool to change.")
     store.change_tool(ctx.db, ctx.user.id, device_id, ctx.today)
+
+
+def card_of(ctx: Context, enrollment_id: int) -> Card | None:
+    """Today's card of one of the user's programs (what a program's page offers: start, done, or why not)."""
+    view = build_day(ctx, ctx.today)
+    return next((c for c in view.due + view.other if c.enrollment.id == enrollment_id), None)

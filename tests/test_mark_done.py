@@ -216,3 +216,16 @@ def test_a_plan_starting_later_does_not_speak_of_rest_days(user, client, app):
     page = text_of(client.get("/today"))
     assert "Your plan has not begun yet" in page and "Rest days" not in page
     assert "Starts Friday 27 November" in page and "Next:" not in page
+
+
+def test_a_programs_pages_offer_a_guided_start_only_when_a_session_is_due(user, client, app):
+    """Issue 16: "Start guided" on a gated program bounced to Today with "Not today"."""
+    start(client, app, "microneedling-roller-twice-weekly", "microneedling")
+    for path in ("/enrollments/1", "/programs/microneedling-roller-twice-weekly"):
+        page = text_of(client.get(path))
+        assert "Start guided" not in page and "Not today: do the one-time test first." in page, path
+    start(client, app)
+    assert "Start guided" in text_of(client.get("/enrollments/2"))
+    mark(client)
+    page = text_of(client.get("/enrollments/2"))
+    assert "Done today." in page and "Start guided" not in page

@@ -263,3 +263,10 @@ def test_answering_again_with_a_block_stops_the_program(user, client, app, db):
     response = client.post(f"{location}/screening", data=answers(app, "microcurrent", yes=["pregnancy"]))
     assert "We stopped this program" in text_of(response)
     assert store.enrollments_of(db, 1)[0].status == "stopped"
+
+
+def test_an_ongoing_phase_says_ongoing_once(user, client):
+    """Issue 16: "Ongoing: every other day, ongoing" said it twice."""
+    page = text_of(client.get("/programs/microcurrent-every-other-day"))
+    assert re.search(r"Ongoing: [a-z0-9 ]+\.", page) and "ongoing, ongoing" not in page.lower()
+    assert not re.search(r"Ongoing: [^.]*, ongoing", page)

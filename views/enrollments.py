@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from model import programs as program_rules
 from model import store
+from model import today as days
 from model.refusals import Refused
 from model.rules import screening
 from views.converters import ID
@@ -35,6 +36,7 @@ def _page(enrollment, status=200, problems=None, template="enrollments/show.html
         screening_current=screening.is_current(device, latest),
         said=screening.said(device, latest),
         answered_on=latest.answered_on if latest else None,
+        card=days.card_of(context(), enrollment.id),
         problems=problems or {},
         form=request.form,
         **extra,

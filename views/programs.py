@@ -6,6 +6,7 @@ from flask_login import login_required
 from model import overlap, store
 from model import plans as plan_rules
 from model import programs as program_rules
+from model import today as days
 from model.refusals import Refused
 from views.errors import status_of
 from views.web import catalog, context, get_db, me, see_other, user_today
@@ -34,8 +35,9 @@ def show(program_id):
     """A program: its phases, one session's steps, spacing, safety notes and sources."""
     program = _program_or_404(program_id)
     following = next((e for e in store.enrollments_of(get_db(), me().id, "active") if e.program_id == program.id), None)
+    card = days.card_of(context(), following.id) if following else None
     return render_template(
-        "programs/show.html", program=program, catalog=catalog(), following=following, today=user_today()
+        "programs/show.html", program=program, catalog=catalog(), following=following, card=card, today=user_today()
     )
 
 
