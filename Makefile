@@ -69,11 +69,12 @@ chromium:
 	    echo "Browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)."; exit 1; \
 	  fi; }
 
-bench: setup
+bench: setup chromium
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "The load benchmark needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/today.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/tap.py
 	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/lighthouse.py
 
