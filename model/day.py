@@ -76,6 +76,11 @@ class Day:
     other: list
     gates: list  # (device, gate, the program waiting for it) still to do
     names: dict = field(default_factory=dict)  # routine id → the program or plan following it (for reasons naming it)
+    week_first: date | None = None  # the first day of the user's week holding `day`
+
+    def started_this_week(self, card) -> bool:
+        """The card's plan began after this week's first day, so the week plans fewer sessions (said so)."""
+        return bool(card.plan and self.week_first and self.week_first < card.plan.start_day <= self.day)
 
     @property
     def can_tick(self) -> bool:

@@ -78,7 +78,7 @@ def build_day(ctx: Context, day: date, lookahead: bool = True) -> Day:
         _explain_answers(db, user, cards)
     due = [c for c in cards if c.verdict.state in ("due", "done") or (c.started and c.tickable)]
     other = [c for c in cards if c not in due and c.verdict.state not in ("stopped",)]
-    return Day(day, today, due, other, gates, names)
+    return Day(day, today, due, other, gates, names, schedule.week_start_of(day, user.week_start))
 
 
 def _explain_answers(db, user, cards):

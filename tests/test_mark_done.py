@@ -229,3 +229,15 @@ def test_a_programs_pages_offer_a_guided_start_only_when_a_session_is_due(user, 
     mark(client)
     page = text_of(client.get("/enrollments/2"))
     assert "Done today." in page and "Start guided" not in page
+
+
+def test_a_plan_begun_mid_week_says_why_its_week_is_shorter(user, client, app, clock):
+    """Issue 16: "1st of 4 this week" for "5 times a week", without saying why."""
+    start(client, app, start_day="2026-11-25")  # a Wednesday; the week starts on Monday
+    clock.set(2026, 11, 25, 12, 0)
+    Auth(client).login()
+    page = text_of(client.get("/today"))
+    assert re.search(r"1st of \d this week \(the plan began Wednesday 25 November\)", page), page
+    clock.set(2026, 12, 1, 12, 0)  # the next week is a whole one: nothing to explain
+    Auth(client).login()
+    assert "the plan began" not in text_of(client.get("/today"))
