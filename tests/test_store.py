@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from model import store
-from model.store import push
 from model.store import db as database
-from model.store import migrations
+from model.store import migrations, push
 from model.store._sql import json_array, one, rows, stamp, value
 
 ROOT = Path(__file__).resolve().parent.parent
