@@ -319,3 +319,23 @@ def test_glide_steps_draw_their_stroke_from_start_to_end(playing, client):
 )
 def test_stroke_paths_per_device_area_and_side(device, area, side, paths):
     assert guided.strokes(device, area, side) == paths
+
+
+def test_a_session_ended_before_any_step_is_no_session_and_starts_afresh(playing, client, db):
+    """Issue 16 (found trying it): End after five seconds saved "Session complete" and grew the streak."""
+    assert "No step is done yet, so nothing is saved" in text_of(client.get(f"{playing}?end=1"))
+    step(client, playing, "cleanse", outcome="skip")
+    assert client.post(f"{playing}/finish").status_code == 303
+    page = text_of(client.get(playing))
+    assert "Session ended" in page and "nothing is saved" in page and "in a row" not in page
+    assert db.execute("SELECT status FROM sessions").fetchall() == [("open",)]
+    today = text_of(client.get("/today"))
+    assert "Start guided" in today and "All done" not in today and "Continue guided" not in today
+    # Started again from Today: a fresh run from the first step, not the ended one's summary.
+    again = client.post("/sessions", data={"day": "2026-11-24", "routine": "microcurrent-standard"})
+    assert again.headers["Location"] == playing
+    page = text_of(client.get(playing))
+    assert "Step 1 of 10" in page and "Session ended" not in page
+    step(client, playing, "cleanse")
+    client.post(f"{playing}/finish")
+    assert db.execute("SELECT status, steps_done FROM sessions").fetchall() == [("done", 1)]

@@ -67,6 +67,9 @@ def _ticked(db, key) -> list:
     ]
 
 
+_ENDED_EMPTY = "(sessions.finished_at IS NOT NULL AND sessions.steps_done = 0)"
+
+
 def start_guided(db, user_id, day: date, routine_id, device_id, steps, now, routine_version=None) -> int:
     """Start the day's guided session of a routine, or return the one already started."""
     key = [user_id, day.isoformat(), routine_id]
@@ -74,8 +77,14 @@ def start_guided(db, user_id, day: date, routine_id, device_id, steps, now, rout
         db.execute(
             "INSERT INTO sessions (user_id, day, routine_id, device_id, steps_total, steps_done, status, "
             "updated_at, started_at, steps, routine_version) VALUES (?, ?, ?, ?, ?, 0, 'open', ?, ?, ?, ?) "
-            "ON CONFLICT (user_id, day, routine_id) DO UPDATE SET started_at = coalesce(started_at, "
-            "excluded.started_at), steps = coalesce(steps, excluded.steps), "
+            # A run ended before any step was done starts afresh; any other resumes where it stands.
+            "ON CONFLICT (user_id, day, routine_id) DO UPDATE SET "
+            f"started_at = CASE WHEN {_ENDED_EMPTY} THEN excluded.started_at "
+            "ELSE coalesce(started_at, excluded.started_at) END, "
+            f"finished_at = CASE WHEN {_ENDED_EMPTY} THEN NULL ELSE finished_at END, "
+            f"current_step = CASE WHEN {_ENDED_EMPTY} THEN NULL ELSE current_step END, "
+            f"skipped = CASE WHEN {_ENDED_EMPTY} THEN '[]' ELSE skipped END, "
+            "steps = coalesce(steps, excluded.steps), "
             "routine_version = coalesce(sessions.routine_version, excluded.routine_version)",
             [*key, device_id, len(steps), stamp(now), stamp(now), json.dumps(list(steps)), routine_version],
         )

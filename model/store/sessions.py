@@ -47,7 +47,8 @@ class SessionState:
 def refresh_session(db, key, device_id, counted_steps, now, routine_version=None):
     """Recount a session's ticked steps and store its state; returns the ticked step ids and status.
 
-    A session is done when every counted step is ticked, or when the guided player finished it.
+    A session is done when every counted step is ticked, or when the guided player finished it with at
+    least one step done.
     A session with no ticks that was never started in the player is removed. The routine version
     (own routines) is the one the session began with.
     """
@@ -64,7 +65,8 @@ def refresh_session(db, key, device_id, counted_steps, now, routine_version=None
     total = len(counted_steps)
     row = one(db, "SELECT started_at, finished_at FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
     started, finished = (row["started_at"], row["finished_at"]) if row else (None, None)
-    status = "done" if steps_done >= total or finished else "open"
+    # A guided run ended before any step was done is no session: it neither counts nor keeps spacing.
+    status = "done" if steps_done >= total or (finished and steps_done) else "open"
     if not steps_done and not started:
         db.execute("DELETE FROM sessions WHERE user_id = ? AND day = ? AND routine_id = ?", key)
         return ticked, "open"

@@ -152,6 +152,8 @@
   Player.prototype.askToEnd = function () {
     var done = this.steps.filter(function (s) { return s.state === "done"; }).length;
     this.el("end-done").textContent = String(done);
+    this.dialog.querySelector("[data-end-some]").hidden = done === 0;
+    this.dialog.querySelector("[data-end-none]").hidden = done !== 0;
     if (this.state === "countdown" || this.state === "running" || this.state === "waiting") {
       this.pause();
       this.pausedToAsk = true;
