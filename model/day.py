@@ -43,6 +43,11 @@ class Card:
         return self.session.done_at if self.session and self.complete else None
 
     @property
+    def resumes(self) -> bool:
+        """A guided run of it is under way today ("Continue guided" resumes it)."""
+        return bool(self.session and self.session.guided and not self.complete)
+
+    @property
     def taken(self) -> int | None:
         """The time a guided run of it took, if it ran in the player."""
         return self.session.seconds if self.session else None

@@ -43,7 +43,8 @@ def week_first(user, day: date) -> date:
 
 
 def checkin_due(ctx: Context, day: date) -> date | None:
-    """The week whose check-in to ask for: on the week's last day, and the day after until it is done."""
+    """The week whose check-in to ask for: on the week's last day, and the day after until it is done, once the
+    week has a session done."""
     first = week_first(ctx.user, day)
     if day == first + timedelta(days=6):
         week = first
@@ -53,8 +54,8 @@ def checkin_due(ctx: Context, day: date) -> date | None:
         return None
     if store.checkins_between(ctx.db, ctx.user.id, week, week):
         return None
-    started = [e for e in store.enrollments_of(ctx.db, ctx.user.id) if e.start_day <= week + timedelta(days=6)]
-    return week if started else None
+    by_routine, _ = store.done_days(ctx.db, ctx.user.id, week, week + timedelta(days=6))
+    return week if by_routine else None  # a week with a session to look back on (never a newcomer's first day)
 
 
 def for_day(ctx: Context, view) -> Reward:

@@ -35,12 +35,19 @@ def _page(day):
     return response
 
 
-def _routines(ctx, view, card, undo=None, status=200, message=None):
+def _routines(ctx, view, card, undo=None, status=200, message=None, focus=None):
     """The day's routines redrawn (a session done or undone changes the whole list), with what it gave back."""
     reward = rewards.for_day(ctx, view) if card.complete or view.all_done else None
     checkin = rewards.checkin_due(ctx, view.day) if view.day == ctx.today and reward is None else None
     page = render_template(
-        "today/_routines.html", view=view, reward=reward, checkin=checkin, done_card=card, undo=undo, message=message
+        "today/_routines.html",
+        view=view,
+        reward=reward,
+        checkin=checkin,
+        done_card=card,
+        undo=undo,
+        message=message,
+        focus=focus,
     )
     response = make_response(page, status)
     response.vary.add("HX-Request")
@@ -105,7 +112,8 @@ def mark_done(day, routine_id):
     if not fragment:
         flash(f"{card.routine.name}: {'done' if card.complete else 'not done'}.")
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
-    return _routines(ctx, view, card, undo=before if card.flipped and card.complete else None)
+    undo = before if card.flipped and card.complete else None
+    return _routines(ctx, view, card, undo=undo, focus=None if card.complete else card.routine.id)
 
 
 def _refused(refused, day, routine_id, step_id, fragment):

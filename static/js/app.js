@@ -185,6 +185,15 @@
   // few seconds only (a page loaded without JavaScript keeps it).
   var UNDO_SECONDS = 10;
   function showReward(root) {
+    if (root.dataset && root.dataset.focus) {  // undone: back to the routine's own Mark done
+      var card = document.getElementById(root.dataset.focus);
+      var control = card && (card.querySelector("form.mark-done button") || card.querySelector("h2"));
+      if (control) {
+        if (control.tagName === "H2") control.setAttribute("tabindex", "-1");
+        control.focus({ preventScroll: false });
+      }
+      return;
+    }
     var reward = root.id === "reward" ? root : root.querySelector("#reward");
     if (!reward || !reward.hasAttribute("data-reward-new")) return;
     reward.focus({ preventScroll: true });

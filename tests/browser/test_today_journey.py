@@ -25,7 +25,7 @@ def test_tick_three_reload_then_finish_the_routine(signed_in):
     assert "done" in page.locator("#tick-status").inner_text()
     assert page.url.endswith("/today")  # no navigation: htmx swapped the steps in place
     expect(card.get_by_role("button", name="Skip today")).to_have_count(0)  # a started session is not skipped
-    expect(card.get_by_role("button", name="Continue guided")).to_be_visible()
+    expect(card.get_by_role("button", name="Start guided")).to_be_visible()  # no guided run yet to continue
 
     page.reload()  # a started session's steps stay open
     boxes = page.locator("#routine-microcurrent-standard").get_by_role("checkbox")
