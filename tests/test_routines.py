@@ -367,6 +367,7 @@ def test_own_routine_on_today_in_the_player_and_in_progress(following, client, d
     assert "Cleanse and dry" in player and "Neck glides" not in player
     snapshot = json.loads(db.execute("SELECT steps FROM sessions").fetchone()[0])
     assert len(snapshot) == 10 and {s["cue_seconds"] for s in snapshot} == {0, 4}
+    client.post(f"{session.headers['Location']}/steps/cleanse", data={"outcome": "done"})
     client.post(f"{session.headers['Location']}/finish")
     progress = text_of(client.get("/progress"))
     assert "My lift" in progress and "1 of" in progress

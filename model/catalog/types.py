@@ -188,6 +188,8 @@ class Phase(_Cited):
         """'5 times a week, for 8 weeks'; an ongoing phase says so once, even one named "Ongoing"."""
         if not (self.weeks or self.sessions) and "ongoing" in self.name.lower():
             return self.cadence.label
+        if self.name.lower() == self.cadence.label.lower():  # "Every other day: every other day, ongoing"
+            return self.length_label
         return f"{self.cadence.label}, {self.length_label}"
 
 
