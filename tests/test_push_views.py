@@ -110,7 +110,7 @@ def test_another_users_device_is_404_and_stays(user, client, app, db):
 def test_reminder_settings_are_saved_and_bad_times_refused(user, client, app, db):
     start(client, app)
     page = text_of(client.get("/account"))
-    assert "Microcurrent toning routine Remind me on days it is due At Empty: your reminder time, 08:00." in page
+    assert "Microcurrent toning routine Remind me on days it is due At Empty: your usual reminder time, 08:00" in page
     form = {"on_microcurrent-standard": "on", "time_microcurrent-standard": "07:15", "evening": "on"}
     bad = client.post("/account/reminders/settings", data={**form, "evening_time": "8pm"})
     assert bad.status_code == 422 and "Enter a time like 20:00." in text_of(bad)
