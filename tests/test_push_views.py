@@ -9,7 +9,7 @@ import pytest
 from model import reminders
 from tests.conftest import Auth, text_of
 from tests.support.programs import rows, start
-from tests.support.push import PushService, b64
+from tests.support.push import b64, push_service
 from tests.support.transfer import exported
 
 URL = "/account/reminders/subscriptions"
@@ -17,10 +17,8 @@ URL = "/account/reminders/subscriptions"
 
 @pytest.fixture
 def service(app):
-    public = reminders.load_keys(None, app.config["VAPID_KEY_FILE"]).public
-    with PushService(public) as running:
+    with push_service(app) as running:
         yield running
-    assert running.problems == []
 
 
 def subscription(endpoint="https://push.example.net/send/abc123", p256dh=None, auth=None):

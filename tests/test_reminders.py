@@ -16,7 +16,7 @@ from model.store import db as database
 from tests.conftest import Auth
 from tests.support.history import do_session
 from tests.support.programs import start
-from tests.support.push import PushService
+from tests.support.push import push_service
 from views import reminders as reminder_views
 
 FAST = {"timeout": 0.5, "attempts": 3, "backoff": 0.01, "max_wait": 0.05}
@@ -29,10 +29,8 @@ def app(make_app):
 
 @pytest.fixture
 def service(app):
-    public = reminders.load_keys(None, app.config["VAPID_KEY_FILE"]).public
-    with PushService(public) as running:
+    with push_service(app) as running:
         yield running
-    assert running.problems == []
 
 
 def one_pass(app) -> reminders.Report:

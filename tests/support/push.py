@@ -4,6 +4,7 @@ browser's own keys (RFC 8291), records TTL and Urgency, and answers as a test te
 5xx, or slowly)."""
 
 import base64
+import contextlib
 import json
 import os
 import threading
@@ -170,3 +171,14 @@ class PushService:
                     pass  # the sender gave up waiting (a timeout test)
 
         return Handler
+
+
+@contextlib.contextmanager
+def push_service(app):
+    """A PushService that checks the tokens of `app`'s VAPID key; the test fails on any problem it saw."""
+    from model import reminders
+
+    public = reminders.load_keys(None, app.config["VAPID_KEY_FILE"]).public
+    with PushService(public) as running:
+        yield running
+    assert running.problems == []
