@@ -38,7 +38,7 @@ class SessionState:
     # part of the session's identity.
     done_at: datetime | None = field(default=None, compare=False)
     seconds: int | None = field(default=None, compare=False)
-    guided: bool = field(default=False, compare=False)  # begun in the guided player (it resumes there)
+    guided: bool = field(default=False, compare=False)  # a guided run under way (begun, not ended): it resumes
 
     @property
     def started(self) -> bool:
@@ -181,7 +181,7 @@ def sessions_on(db, user_id, day: date) -> dict:
             if row["status"] == "done"
             else None,
             seconds=_seconds_between(row["started_at"], row["finished_at"]),
-            guided=row["started_at"] is not None,
+            guided=row["started_at"] is not None and row["finished_at"] is None,
         )
         for row in rows(
             db,
