@@ -15,10 +15,19 @@ run: setup
 
 # Production: gunicorn with FACEREPS_ENV=production (secure cookies; refuses to start without
 # FACEREPS_SECRET_KEY) and the reminder sender beside it. Put it behind a TLS reverse proxy (README).
+# With FACEREPS_REPLICA_URL set, gunicorn runs under Litestream (deploy/litestream.yml), which streams the
+# database to the replica, and `flask photos sync` copies new photos beside it every 10 s.
+GUNICORN := $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
+serve: export FACEREPS_DATABASE ?= $(CURDIR)/data/facereps.db
 serve: setup
 	FACEREPS_ENV=production $(BIN)/flask --app app db upgrade
-	FACEREPS_ENV=production $(BIN)/flask --app app reminders run & sender=$$!; trap 'kill $$sender' EXIT INT TERM; \
-	  FACEREPS_ENV=production $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
+	FACEREPS_ENV=production $(BIN)/flask --app app reminders run & sender=$$!; photos=; \
+	  if [ -n "$$FACEREPS_REPLICA_URL" ]; then \
+	    FACEREPS_ENV=production $(BIN)/flask --app app photos sync --every 10 & photos=$$!; fi; \
+	  trap 'kill $$sender $$photos' EXIT INT TERM; \
+	  if [ -n "$$FACEREPS_REPLICA_URL" ]; then \
+	    FACEREPS_ENV=production $(BIN)/litestream replicate -config deploy/litestream.yml -exec "$(GUNICORN)"; \
+	  else FACEREPS_ENV=production $(GUNICORN); fi
 
 # Lint and type checks first, then every test on both cores (pytest-xdist; each worker has its own
 # servers and browser).

@@ -5,6 +5,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import click
 from flask import Flask
 from flask_compress import Compress
 from htmx_flask import Htmx
@@ -12,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from model import catalog
 from model.identity import accounts
+from model.store import db as database
 from views import cli, errors, logging_filters, pwa, register_blueprints, security, web
 from views.auth import limiter, login_manager
 
@@ -47,6 +49,8 @@ def _config_from_env(production: bool) -> dict:
         config["REGISTER_LIMIT"] = os.environ["FACEREPS_REGISTER_LIMIT"]
     if os.environ.get("RATELIMIT_STORAGE_URI"):  # e.g. redis://host:6379: counters shared by every worker
         config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("FACEREPS_REPLICA_URL"):  # Litestream's replica (deploy/litestream.yml): `flask restore`
+        config["REPLICA_URL"] = os.environ["FACEREPS_REPLICA_URL"]
     if os.environ.get("FACEREPS_VAPID_PRIVATE_KEY"):  # Web Push's key pair (README: set and rotate it)
         config["VAPID_PRIVATE_KEY"] = os.environ["FACEREPS_VAPID_PRIVATE_KEY"]
     if os.environ.get("FACEREPS_VAPID_SUBJECT"):  # mailto: or https: address push services may contact
@@ -139,7 +143,24 @@ def create_app(config=None):
     cli.init_app(app)
     register_blueprints(app)
     app.config["STATIC_VERSION"] = pwa.static_version(app)
+    _check_storage(app)
     return app
+
+
+def _check_storage(app):
+    """At start, one line in the log when the database cannot take writes: the app still starts and serves
+    pages, answers changes with 503, and /healthz says "degraded" with the reason. A `flask` command says
+    so itself (`db upgrade`: one line, then exit 1), so it is not told twice."""
+    if click.get_current_context(silent=True) is not None:
+        return
+    problem = database.write_problem(app.config["DATABASE"])
+    if problem is not None:
+        app.logger.warning(
+            "The database at %s cannot take writes (%s: %s): serving pages, refusing changes with 503.",
+            app.config["DATABASE"],
+            problem.reason,
+            problem.cause,
+        )
 
 
 app = create_app()

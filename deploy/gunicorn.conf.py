@@ -1,18 +1,23 @@
-"""gunicorn settings for `make serve`: one worker per core, access log to stdout."""
+"""gunicorn settings for `make serve`: one worker per core with a few threads each, access log to stdout."""
 
 import multiprocessing
 import os
 
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
-# One sync worker per core (at least two, so a slow request never holds up everyone). A request waits on
-# nothing but the CPU (SQLite is a local file), so gunicorn's usual 2 × cores + 1 only makes workers
-# take turns on the same cores: on 2 cores, 5 workers answered 16% fewer ticks than 2 (bench/load.py).
+# One worker per core (at least two). A request mostly waits on the CPU (SQLite is a local file), so
+# gunicorn's usual 2 × cores + 1 only makes workers take turns on the same cores: on 2 cores, 5 workers
+# answered 16% fewer ticks than 2 (bench/load.py). But a write can wait for another writer (at most
+# 10 s, model/store/db.py: then 503), and a sync worker waiting holds every request behind it: with
+# threads, the worker's other threads go on serving pages and /healthz (readers never wait for the
+# writer in WAL mode), so a stuck write elsewhere never stalls reads (tests/test_storage_faults.py).
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", 4))
 accesslog = "-"
 errorlog = "-"
 # The access log with calendar secrets shown as /calendar/[redacted].ics (the feed's URL is its key).
 logger_class = "views.logging_filters.GunicornLogger"
-timeout = 30
+timeout = 30  # a silent worker is restarted after this; a waiting write gives up (503) long before, at 10 s
 graceful_timeout = 10
 # Each worker opens its own SQLite connection on its first request; nothing is shared before the fork.
 preload_app = False

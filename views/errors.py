@@ -1,9 +1,12 @@
 """Error pages in the app's own style (no traceback outside debug)."""
 
+import sqlite3
+
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from model.refusals import CONFLICT, INVALID, NO_SPACE, TOO_LARGE, NotFound, Refused
+from model.store import db as database
 
 # The model's refusals as HTTP, in one place.
 REFUSED_STATUS = {CONFLICT: 409, INVALID: 422, TOO_LARGE: 413, NO_SPACE: 507}
@@ -23,6 +26,36 @@ MESSAGES = {
 }
 
 
+# Storage that cannot take a write (model/store/db.py StorageUnavailable), by its reason: a title, what
+# happened in plain words, and the seconds to wait before trying again (Retry-After; the phone's outbox
+# waits that long before it sends what it kept).
+STORAGE = {
+    database.FULL: (
+        "Not saved: the server's disk is full",
+        "FaceReps could not save this because the server has run out of disk space. Nothing was changed, and "
+        "what you saved before is safe. Try again later.",
+        120,
+    ),
+    database.LOCKED: (
+        "Not saved: the server is busy",
+        "Another change was taking too long to finish, so FaceReps stopped waiting. Nothing was changed. "
+        "Try again in a moment.",
+        10,
+    ),
+    database.READ_ONLY: (
+        "Not saved: changes are paused",
+        "FaceReps can show your data but cannot save changes right now: its storage is read-only. Nothing "
+        "was changed. Try again later.",
+        120,
+    ),
+    database.IO_ERROR: (
+        "Not saved: the server's disk failed",
+        "The server's disk could not be written. Nothing was changed. Try again later.",
+        120,
+    ),
+}
+
+
 def status_of(refused: Refused) -> int:
     """The HTTP status a refusal answers with: 409 for a rule, 422 for input that cannot be used, 413 too
     large, 507 not stored for want of space."""
@@ -35,6 +68,29 @@ def init_app(app):
     app.register_error_handler(InternalServerError, _server_error)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(Refused, _refused)
+    app.register_error_handler(database.StorageUnavailable, _storage_unavailable)
+    app.register_error_handler(sqlite3.OperationalError, _sqlite_error)
+
+
+def _storage_unavailable(error):
+    """Storage that could not take a write: 503 with Retry-After and what happened in plain words; a
+    page, a fragment for htmx (the page's script shows it, or keeps a tick on the phone), or JSON."""
+    title, message, retry_after = STORAGE.get(error.reason, STORAGE[database.IO_ERROR])
+    headers = {"Retry-After": str(retry_after)}
+    if _wants_json():
+        return jsonify(error=message, reason=error.reason), 503, headers
+    if request.headers.get("HX-Request") == "true":
+        return render_template("errors/storage.html", title=title, message=message), 503, headers
+    return render_template("errors/error.html", title=title, message=message, code=503), 503, headers
+
+
+def _sqlite_error(error):
+    """A SQLite error raised outside the store's transactions: storage trouble is answered as above, any
+    other error is a bug (the 500 page, logged)."""
+    problem = database.storage_error(error)
+    if problem is None:
+        raise error
+    return _storage_unavailable(problem)
 
 
 def _not_found(error):

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, g, request, url_for
 from flask_login import login_required
 
 from model.identity import logins, security_log
+from model.store import db as database
 from views.web import get_db, me, now, see_other
 
 bp = Blueprint("logins", __name__)
@@ -31,7 +32,8 @@ def _note_login_in_use(response):
     user = g.get("_login_user")
     if user is not None and user.is_authenticated and request.endpoint not in (None, "static"):
         try:
-            logins.seen(get_db(), user.login_token, request.user_agent.string, request.remote_addr, now())
+            with database.no_wait(get_db()):  # nor make it wait for another writer
+                logins.seen(get_db(), user.login_token, request.user_agent.string, request.remote_addr, now())
         except sqlite3.Error as error:  # a missed "last seen" must not fail the page it came with
             current_app.logger.warning("could not note the login in use: %s", error)
     return response

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, json, make_response, render_tem
 from flask_login import current_user
 
 from model import calendar, store
+from model.store import db as database
 from views.web import context, get_db, me
 
 bp = Blueprint("pwa", __name__)
@@ -176,11 +177,25 @@ def calendar_feed(token):
     return response
 
 
+# Why /healthz says "degraded", for whoever watches it (no path or other detail of the machine).
+DEGRADED = {
+    database.READ_ONLY: "the database is read-only: pages are served, changes are refused (503)",
+    database.FULL: "the database's disk is full: pages are served, changes are refused (503)",
+    database.IO_ERROR: "the database's disk cannot be checked: changes may be refused (503)",
+    database.LOCKED: "another process holds the database: changes may be refused (503)",
+}
+
+
 @bp.get("/healthz")
 def healthz():
-    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
+    """For load balancers and monitors: 200 {"status": "ok"} when the database answers and can take writes;
+    200 {"status": "degraded", "reason", "detail"} when it answers reads but cannot take writes (read-only,
+    disk full: pages are served, changes answered 503); 503 {"status": "unavailable"} when it does not answer."""
     try:
         store.ping(get_db())
     except Exception:  # any failure to read means not healthy; say so without detail
         return {"status": "unavailable"}, 503
+    problem = database.write_problem(current_app.config["DATABASE"])
+    if problem is not None:
+        return {"status": "degraded", "reason": problem.reason, "detail": DEGRADED[problem.reason]}
     return {"status": "ok"}

@@ -1,6 +1,8 @@
-"""SQLite connections: kept per worker thread, WAL, foreign keys, busy timeout, writes queued at a gate."""
+"""SQLite connections: kept per worker thread, WAL, foreign keys, busy timeout, writes queued at a gate;
+storage that cannot take a write (disk full, locked past the bounded wait, read-only) as StorageUnavailable."""
 
 import contextlib
+import errno
 import fcntl
 import itertools
 import os
@@ -10,15 +12,115 @@ from pathlib import Path
 
 import sqlite_utils
 
-BUSY_TIMEOUT_MS = 10_000
+# A write waits at most this long for the write gate, then at most BUSY_TIMEOUT_MS for SQLite's own lock
+# (a writer that skipped the gate): 10 s in all, well inside a request's 30 s (deploy/gunicorn.conf.py).
+# Past that it gives up with StorageUnavailable(LOCKED), answered 503: a stuck writer elsewhere never
+# holds a request, or its worker thread, for good.
+GATE_WAIT_SECONDS = 5.0
+BUSY_TIMEOUT_MS = 5_000
+
+# Why storage refused a write (StorageUnavailable.reason).
+FULL = "full"  # the disk (or the database's size limit) is full
+LOCKED = "locked"  # another writer held the database past the bounded wait
+READ_ONLY = "read_only"  # the file, its folder or its disk is read-only
+IO_ERROR = "io_error"  # the disk failed to read or write
+
+
+class StorageUnavailable(sqlite3.OperationalError):
+    """The database cannot take a write now; `reason` says why (FULL, LOCKED, READ_ONLY, IO_ERROR).
+
+    Raised by the store in place of SQLite's own error, after the transaction was rolled back: nothing
+    of the write was kept. A subclass of sqlite3.OperationalError, so code that tolerates a failed
+    write (`except sqlite3.Error`) still does.
+    """
+
+    def __init__(self, reason: str, cause: str = ""):
+        self.reason = reason
+        self.cause = cause
+        super().__init__(f"storage unavailable ({reason}): {cause}" if cause else f"storage unavailable ({reason})")
+
+
+# SQLite's primary result codes (the low byte of an extended code) that mean the storage, not the query.
+_SQLITE_REASONS = {
+    sqlite3.SQLITE_FULL: FULL,
+    sqlite3.SQLITE_BUSY: LOCKED,
+    sqlite3.SQLITE_LOCKED: LOCKED,
+    sqlite3.SQLITE_READONLY: READ_ONLY,
+    sqlite3.SQLITE_IOERR: IO_ERROR,
+}
+_OS_REASONS = {
+    errno.ENOSPC: FULL,
+    errno.EDQUOT: FULL,
+    errno.EROFS: READ_ONLY,
+    errno.EACCES: READ_ONLY,
+    errno.EPERM: READ_ONLY,
+    errno.EIO: IO_ERROR,
+}
+
+
+def storage_error(error: BaseException) -> StorageUnavailable | None:
+    """`error` as a StorageUnavailable when it means the storage cannot take a write, else None."""
+    if isinstance(error, StorageUnavailable):
+        return error
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        reason = _SQLITE_REASONS.get(code & 0xFF) if isinstance(code, int) else None
+        if reason is None:  # an error raised without a code: go by SQLite's words
+            text = str(error)
+            reason = next((r for words, r in _SQLITE_WORDS if words in text), None)
+        return StorageUnavailable(reason, str(error)) if reason else None
+    if isinstance(error, OSError) and error.errno in _OS_REASONS:
+        return StorageUnavailable(_OS_REASONS[error.errno], str(error))
+    return None
+
+
+_SQLITE_WORDS = [
+    ("database or disk is full", FULL),
+    ("database is locked", LOCKED),
+    ("readonly database", READ_ONLY),
+    ("disk I/O error", IO_ERROR),
+]
+
+
+def write_problem(path) -> StorageUnavailable | None:
+    """Why the database at `path` cannot take writes, as far as the file system tells (None: it can).
+
+    Read-only: the file or its folder is not writable by this process, or its disk is mounted read-only.
+    Full: its disk has less than FULL_BELOW_BYTES left for this user. Cheap (two system calls): the health
+    check asks on every call.
+    """
+    path = Path(path)
+    disk = next((folder for folder in path.parents if folder.exists()), path.parent)  # the folder may be made later
+    try:
+        status = os.statvfs(disk)
+    except OSError as error:
+        return storage_error(error) or StorageUnavailable(IO_ERROR, str(error))
+    if status.f_flag & os.ST_RDONLY:
+        return StorageUnavailable(READ_ONLY, f"{disk} is on a read-only file system")
+    for each in (path, path.parent):
+        if each.exists() and not os.access(each, os.W_OK):
+            return StorageUnavailable(READ_ONLY, f"{each} is not writable")
+    if status.f_bavail * status.f_frsize < FULL_BELOW_BYTES:
+        return StorageUnavailable(FULL, f"{status.f_bavail * status.f_frsize} bytes left on its disk")
+    return None
+
+
+FULL_BELOW_BYTES = 1024 * 1024  # less free space than this on the database's disk: a write may not fit
 
 
 def connect(path):
-    """Open the database at `path` with the pragmas every connection needs."""
+    """Open the database at `path` with the pragmas every connection needs.
+
+    A database that cannot be written (read-only file, folder or disk) is opened read-only: reads work,
+    and a write raises StorageUnavailable(READ_ONLY).
+    """
     _private_file(path)
     # isolation_level=None: the driver never opens a transaction behind our back;
     # every write runs in an explicit one (see `immediate`).
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    target, uri = _read_only_uri(path) or (path, False)
+    conn = sqlite3.connect(
+        target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False, uri=uri
+    )
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
     # busy_timeout is set by sqlite3.connect's timeout; WAL is a property of the file, set once by
     # `migrations.upgrade` (use_wal). NORMAL is durable against a crashed or killed process in WAL mode.
@@ -26,6 +128,21 @@ def connect(path):
     db.execute("PRAGMA synchronous = NORMAL")
     db.write_gate = WriteGate(path)
     return db
+
+
+def _read_only_uri(path):
+    """For a file this process cannot write: a `file:` URI opening it read-only, else None.
+
+    A WAL database needs its `-shm` file even to be read; on a read-only disk none can be made, so a
+    database closed cleanly there (no `-wal` left to read) is opened as immutable, which needs none.
+    """
+    problem = write_problem(path)
+    if problem is None or problem.reason != READ_ONLY:
+        return None
+    path = Path(path).resolve()
+    wal = path.with_name(path.name + "-wal")
+    immutable = not os.access(path.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size)
+    return f"{path.as_uri()}?mode=ro" + ("&immutable=1" if immutable else ""), True
 
 
 def _private_file(path):
@@ -62,11 +179,52 @@ class WriteGate:
     def __init__(self, path):
         self.path = f"{path}.write-lock"
         self.fd: int | None = None
+        self.wait = GATE_WAIT_SECONDS
 
     def __enter__(self):
         if self.fd is None:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError as error:  # a read-only or full disk: no write could go through anyway
+                problem = storage_error(error)
+                if problem is None:
+                    raise
+                raise problem from error
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if self.wait <= 0:
+                raise StorageUnavailable(LOCKED, "another write holds the database") from None
+            self._wait_in_queue(self.fd)
+
+    def _wait_in_queue(self, fd):
+        """Queue for the lock in the kernel (a helper thread blocks in flock) for at most `self.wait`
+        seconds; past that, give up with StorageUnavailable(LOCKED). The helper then keeps waiting on
+        its own: it owns that open file from then on, and lets go of the lock (and closes the file) the
+        moment it gets it, while this connection opens a new file for its next write."""
+        taken, guard, state = threading.Event(), threading.Lock(), {"abandoned": False}
+
+        def take():
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                return
+            with guard:
+                if not state["abandoned"]:
+                    taken.set()
+                    return
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+        threading.Thread(target=take, name="write-gate", daemon=True).start()
+        if taken.wait(self.wait):
+            return
+        with guard:
+            if taken.is_set():
+                return
+            state["abandoned"] = True
+        self.fd = None
+        raise StorageUnavailable(LOCKED, f"another write held the database for over {self.wait:g} s")
 
     def __exit__(self, *exc):
         if self.fd is not None:
@@ -76,6 +234,21 @@ class WriteGate:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+
+@contextlib.contextmanager
+def no_wait(db):
+    """Writes inside this block give up at once (StorageUnavailable(LOCKED)) rather than wait for
+    another writer: for a write a page makes on the side (a login's "last seen"), which must never
+    make that page wait."""
+    gate, waited = db.write_gate, db.write_gate.wait
+    gate.wait = 0
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield db
+    finally:
+        gate.wait = waited
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 _kept = threading.local()
@@ -123,7 +296,9 @@ def immediate(db):
 
     A deferred transaction that reads and then writes can fail with "database is locked"
     when another process wrote in between; BEGIN IMMEDIATE waits (busy timeout) instead, and
-    the write gate in front of it makes that wait a queue rather than SQLite's sleeps.
+    the write gate in front of it makes that wait a queue rather than SQLite's sleeps. Both waits
+    are bounded; storage that cannot take the write (full, locked past the wait, read-only) raises
+    StorageUnavailable once the transaction is rolled back.
 
     Nested (like sqlite-utils' own `atomic`): a use case opens the transaction, so its checks and
     every store write it calls share it; a failure inside the inner block undoes only that block,
@@ -135,19 +310,27 @@ def immediate(db):
         try:
             yield db
         except BaseException:
-            db.execute(f"ROLLBACK TO {name}")
-            db.execute(f"RELEASE {name}")
+            if db.conn.in_transaction:  # SQLite may have rolled the whole transaction back itself (disk full)
+                db.execute(f"ROLLBACK TO {name}")
+                db.execute(f"RELEASE {name}")
             raise
         db.execute(f"RELEASE {name}")
         return
-    with db.write_gate:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
+    try:
+        with db.write_gate:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+    except sqlite3.Error as error:
+        problem = storage_error(error)
+        if problem is None or problem is error:
             raise
-        db.execute("COMMIT")
+        raise problem from error
 
 
 _savepoints = itertools.count(1)

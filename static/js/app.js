@@ -46,7 +46,7 @@
     return form.closest("li.tick") || document.getElementById(form.dataset.outbox) || form;
   }
 
-  function keepOnPhone(form) {
+  function keepOnPhone(form, why) {
     var holder = holderOf(form);
     var box = form.querySelector("input[type=checkbox]");
     var id = form.dataset.clientId || outbox.newId();
@@ -56,7 +56,7 @@
     waiting += 1;
     holder.classList.add("pending");
     holder.classList.remove("unsaved");
-    announce("Saved on this phone: it will sync when you are back online.");
+    announce(why || "Saved on this phone: it will sync when you are back online.");
     return outbox.add({
       id: id, url: form.action, body: body.toString(), target: holder.id,
       done: box ? box.checked : null,
@@ -83,11 +83,27 @@
     });
   }
 
+  // The server could not store a request (503: its disk is full, or busy past its wait): what is kept on
+  // the phone is sent again after the Retry-After it gave (at least 5 s, at most 5 minutes), then less
+  // and less often while it still cannot.
+  var retryTimer = null;
+  var retryDelay = 0;
+  function retryLater(seconds) {
+    if (retryTimer) return;
+    retryDelay = Math.min(Math.max(seconds || retryDelay * 2, 5), 300);
+    retryTimer = window.setTimeout(function () { retryTimer = null; sync(); }, retryDelay * 1000);
+  }
+
   function sync() {
     if (!navigator.onLine) return;
+    var before = waiting;
     outbox.replay().then(function (sent) {
       return outbox.all().then(function (items) {
         waiting = items.length;
+        if (items.length) retryLater(0);  // still waiting (the server is storing nothing): try again later
+        else retryDelay = 0;
+        // Sent by this page, or meanwhile by the service worker (Background Sync): show the day as stored.
+        sent = sent || (before > 0 && !items.length);
         if (sent && document.getElementById("day-routines")) {
           window.htmx.ajax("GET", window.location.pathname, { target: "#main", select: "#main", swap: "outerHTML" });
         }
@@ -118,6 +134,16 @@
   });
   document.addEventListener("htmx:responseError", function (event) {
     var form = queuedForm(event);
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 503) {  // nothing was stored (storage trouble, said in the answer): not lost
+      if (form) {
+        keepOnPhone(form, "Saved on this phone: will sync when the server can store it again.");
+        retryLater(Number(xhr.getResponseHeader("Retry-After")) || 0);
+      } else {
+        showProblem(xhr.responseText);
+      }
+      return;
+    }
     if (!form) return;
     var box = form.querySelector("input[type=checkbox]");
     if (box) box.checked = !box.checked;
@@ -125,6 +151,22 @@
     announce("Not saved: something went wrong. Reload the page and try again.");
   });
   window.addEventListener("online", sync);
+
+  // Any other change the server could not store: its answer in plain words, at the top of the page.
+  function showProblem(html) {
+    var main = document.getElementById("main");
+    var text = new DOMParser().parseFromString(html || "", "text/html").body.textContent.trim();
+    if (!main || !text) return;
+    var shown = document.getElementById("storage-problem");
+    if (!shown) {
+      shown = document.createElement("p");
+      shown.id = "storage-problem";
+      shown.className = "storage-problem";
+      shown.setAttribute("role", "alert");
+      main.insertBefore(shown, main.firstChild);
+    }
+    shown.textContent = text;
+  }
 
   // --- own routines: a step list swapped in place ---------------------------------------------
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -103,8 +103,9 @@
     },
 
     // Send every waiting request of `login` (by default this page's), oldest first; stop at the first
-    // network failure. Resolves with how many were sent; a 4xx answer is final, so that request is
-    // dropped too (the server answers 403 to a request another login kept).
+    // network failure or 5xx answer (503: the server could not store it, nothing was applied), keeping
+    // it and those after it for later. Resolves with how many were sent; a 4xx answer is final, so that
+    // request is dropped too (the server answers 403 to a request another login kept).
     replay: function (login) {
       if (arguments.length === 0) login = pageLogin();
       if (!isLogin(login)) return Promise.resolve(0);
