@@ -11,6 +11,9 @@ bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 # threads, the worker's other threads go on serving pages and /healthz (readers never wait for the
 # writer in WAL mode), so a stuck write elsewhere never stalls reads (tests/test_storage_faults.py).
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+# Four threads: with two, two writes waiting in one worker left its reads waiting 5 s (the storage test
+# failed one run in two). Threads of a worker take turns on one interpreter, so this costs every request
+# CPU (bench/load.py on 2 cores, ticks a second: sync workers 950, 2 threads 744, 4 threads 497-632).
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", 4))
 accesslog = "-"
