@@ -4,7 +4,7 @@ message per form field, and `NotFound` (not there, or someone else's). views/err
 CONFLICT = "conflict"  # a rule refuses it now (a device's spacing, a finished session): 409
 INVALID = "invalid"  # what was sent cannot be used (a field out of range): 422
 TOO_LARGE = "too_large"  # an upload over a size or quota limit: 413
-NO_SPACE = "no_space"  # the server could not store it (its disk is full); nothing was kept: 507
+NO_SPACE = "no_space"  # the server could not store it (its disk is full); nothing was kept: 503, Retry-After
 
 
 class Refused(Exception):

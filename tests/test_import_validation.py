@@ -482,7 +482,8 @@ def test_a_full_disk_during_an_import_leaves_no_file_and_no_row(rich, app, db, m
     other = newcomer(app)
     monkeypatch.setattr(Path, "write_bytes", disk_full)
     response = import_file(other, json.dumps(rich).encode())
-    assert response.status_code == 507 and "could not be saved" in text_of(response)
+    assert response.status_code == 503 and "could not be saved" in text_of(response)
+    assert response.headers["Retry-After"] == "120"
     assert counts(db, 1) == EMPTY
     assert list(app.config["PHOTO_DIR"].iterdir()) == []
 

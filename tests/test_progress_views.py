@@ -208,7 +208,8 @@ def test_a_full_disk_leaves_no_partial_file(seeded, app, db, monkeypatch):
 
     monkeypatch.setattr(Path, "write_bytes", disk_full)
     response = upload(seeded, jpeg_with_gps())
-    assert response.status_code == 507 and "could not be saved" in text_of(response)
+    assert response.status_code == 503 and "could not be saved" in text_of(response)
+    assert response.headers["Retry-After"] == "120"
     assert list(app.config["PHOTO_DIR"].iterdir()) == []
     assert db.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
 

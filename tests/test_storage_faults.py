@@ -154,7 +154,8 @@ def test_a_full_disk_answers_503_in_plain_words_and_keeps_nothing_half_written(a
     assert "Not saved: the server's disk is full" in page and "Something went wrong" not in page
 
     response = upload(client, jpeg_with_gps())
-    assert response.status_code == 507 and "short of space" in text_of(response)  # the photo form says so
+    assert response.status_code == 503 and "short of space" in text_of(response)  # the photo form says so
+    assert response.headers["Retry-After"] == "120"
     photos = app_on_disk.config["PHOTO_DIR"]
     assert not list(photos.glob("*")) if photos.exists() else True  # no photo, no .part file
 
@@ -178,7 +179,7 @@ def test_a_photo_on_a_full_disk_leaves_no_part_file(app_on_disk, small_disk):
     photos.mkdir()
     fill(small_disk)
     response = upload(client, jpeg_with_gps((1600, 1200)))
-    assert response.status_code == 507  # the photo form, with its message (docs/security.md)
+    assert response.status_code == 503  # the photo form, with its message (docs/security.md)
     assert "space" in text_of(response) and "Something went wrong" not in text_of(response)
     assert list(photos.iterdir()) == []
     assert rows(small_disk / "facereps.db", "SELECT count(*) FROM photos") == [(0,)]

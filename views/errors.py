@@ -9,7 +9,8 @@ from model.refusals import CONFLICT, INVALID, NO_SPACE, TOO_LARGE, NotFound, Ref
 from model.store import db as database
 
 # The model's refusals as HTTP, in one place.
-REFUSED_STATUS = {CONFLICT: 409, INVALID: 422, TOO_LARGE: 413, NO_SPACE: 507}
+REFUSED_STATUS = {CONFLICT: 409, INVALID: 422, TOO_LARGE: 413, NO_SPACE: 503}
+NO_SPACE_RETRY_AFTER = "120"  # seconds: the disk is full, as for a database write (STORAGE)
 
 TITLES = {
     400: "That request could not be read",
@@ -58,7 +59,7 @@ STORAGE = {
 
 def status_of(refused: Refused) -> int:
     """The HTTP status a refusal answers with: 409 for a rule, 422 for input that cannot be used, 413 too
-    large, 507 not stored for want of space."""
+    large, 503 (with Retry-After) not stored for want of space."""
     return REFUSED_STATUS[refused.kind]
 
 
@@ -70,6 +71,14 @@ def init_app(app):
     app.register_error_handler(Refused, _refused)
     app.register_error_handler(database.StorageUnavailable, _storage_unavailable)
     app.register_error_handler(sqlite3.OperationalError, _sqlite_error)
+    app.after_request(_retry_after)
+
+
+def _retry_after(response):
+    """Every 503 says when to try again (a form refused for want of space is answered 503 by its view)."""
+    if response.status_code == 503 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = NO_SPACE_RETRY_AFTER
+    return response
 
 
 def _storage_unavailable(error):
