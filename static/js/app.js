@@ -151,6 +151,12 @@
     announce("Not saved: something went wrong. Reload the page and try again.");
   });
   window.addEventListener("online", sync);
+  if (navigator.serviceWorker) {
+    // The service worker sent what waited (Background Sync): count again and redraw the day now.
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data === "facereps-synced") sync();
+    });
+  }
 
   // Any other change the server could not store: its answer in plain words, at the top of the page.
   function showProblem(html) {

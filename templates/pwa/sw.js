@@ -104,7 +104,14 @@ self.addEventListener("fetch", function (event) {
 self.addEventListener("sync", function (event) {
   // Only the requests of the login whose pages are kept; the others wait for a page to judge them.
   if (event.tag === "facereps-outbox") {
-    event.waitUntil(keptLogin().then(function (login) { return login ? self.FaceOutbox.replay(login) : 0; }));
+    event.waitUntil(keptLogin().then(function (login) { return login ? self.FaceOutbox.replay(login) : 0; })
+      .then(function (sent) {
+        // Tell open pages, so a day shown as "saved on this phone" is redrawn as stored.
+        if (!sent) return;
+        return self.clients.matchAll({ type: "window" }).then(function (windows) {
+          windows.forEach(function (page) { page.postMessage("facereps-synced"); });
+        });
+      }));
   }
 });
 
