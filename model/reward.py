@@ -90,7 +90,7 @@ def for_day(ctx: Context, view) -> Reward:
 
 
 def after_session(ctx: Context, day: date, routine_id: str) -> tuple:
-    """(Reward, the routine's card) once a session of `routine_id` on `day` is over (the player's summary)."""
+    """(Reward, the routine's card, the Day) once a session of `routine_id` on `day` is over (the summary)."""
     view = build_day(ctx, day)
     card = next((c for c in view.due + view.other if c.routine.id == routine_id), None)
     if card is not None:

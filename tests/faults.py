@@ -62,14 +62,18 @@ class Gunicorn:
             start_new_session=True,
         )
         log.close()
-        deadline = time.monotonic() + 30
+        return self.wait_until_healthy("gunicorn did not start")
+
+    def wait_until_healthy(self, failure, seconds=30):
+        """This server once /healthz answers 200; RuntimeError(failure) if it does not within `seconds`."""
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
                 if Client(self.port).request("GET", "/healthz")[0] == 200:
                     return self
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(failure)
 
     def kill(self):
         os.killpg(self.process.pid, signal.SIGKILL)

@@ -50,14 +50,10 @@ class Replicated(Gunicorn):
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if Client(self.port).request("GET", "/healthz")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"litestream + gunicorn did not start:\n{self.log_text()}")
+        try:
+            return self.wait_until_healthy("litestream + gunicorn did not start")
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}:\n{self.log_text()}") from None
 
 
 def tick_writer(port, cookies, stop, acknowledged):

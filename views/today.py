@@ -73,11 +73,8 @@ def show_day(day):
 def tick_step(day, routine_id, step_id):
     """Set one step done or not done (the form says which; never a toggle)."""
     day, fragment = _day_or_404(day), wants_fragment(f"step-{routine_id}-{step_id}")
-    state = request.form.getlist("done")[-1:]
-    if state not in (["0"], ["1"]):
-        abort(422, "Say whether the step is done (done=1) or not (done=0).")
     try:
-        view, card, step = days.tick(context(replayable=True), day, routine_id, step_id, state == ["1"])
+        view, card, step = days.tick(context(replayable=True), day, routine_id, step_id, _done_field("step"))
     except Refused as refused:
         return _refused(refused, day, routine_id, step_id, fragment)
     if not fragment:
@@ -96,24 +93,33 @@ def tick_step(day, routine_id, step_id):
 def mark_done(day, routine_id):
     """Record a whole session in one tap (done=1), or undo it (done=0, with the steps to keep ticked)."""
     day, fragment = _day_or_404(day), wants_fragment("day-routines")
-    state = request.form.getlist("done")[-1:]
-    if state not in (["0"], ["1"]):
-        abort(422, "Say whether the session is done (done=1) or not (done=0).")
-    ctx = context(replayable=True)
+    done, ctx = _done_field("session"), context(replayable=True)
     try:
-        view, card, before = days.mark_done(ctx, day, routine_id, state == ["1"], request.form.getlist("keep"))
+        view, card, before = days.mark_done(ctx, day, routine_id, done, request.form.getlist("keep"))
     except Refused as refused:
-        if not fragment:
-            flash(str(refused))
-            return see_other(url_for("today.show_day", day=day.isoformat()), status=status_of(refused))
-        view = days.build_day(ctx, day)
-        card = next(c for c in view.due + view.other if c.routine.id == routine_id)
-        return _routines(ctx, view, card, status=status_of(refused), message=str(refused))
+        return _mark_refused(ctx, refused, day, routine_id, fragment)
     if not fragment:
         flash(f"{card.routine.name}: {'done' if card.complete else 'not done'}.")
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
     undo = before if card.flipped and card.complete else None
     return _routines(ctx, view, card, undo=undo, focus=None if card.complete else card.routine.id)
+
+
+def _done_field(what) -> bool:
+    """The form's done=1 or done=0 (the last one sent: a checkbox follows its hidden 0); 422 otherwise."""
+    state = request.form.getlist("done")[-1:]
+    if state not in (["0"], ["1"]):
+        abort(422, f"Say whether the {what} is done (done=1) or not (done=0).")
+    return state == ["1"]
+
+
+def _mark_refused(ctx, refused, day, routine_id, fragment):
+    if not fragment:
+        flash(str(refused))
+        return see_other(url_for("today.show_day", day=day.isoformat()), status=status_of(refused))
+    view = days.build_day(ctx, day)
+    card = next(c for c in view.due + view.other if c.routine.id == routine_id)
+    return _routines(ctx, view, card, status=status_of(refused), message=str(refused))
 
 
 def _refused(refused, day, routine_id, step_id, fragment):
