@@ -49,6 +49,15 @@
     });
   }
 
+  // Which login this phone's subscription is for: when that login ends on this phone (another one signs
+  // in, or it expires), the service worker unsubscribes, so no one else sees its reminders (sw.js).
+  function rememberOwner(login) {
+    if (!login || !window.caches) return Promise.resolve();
+    return window.caches.open("facereps-push")
+      .then(function (cache) { return cache.put("/push-owner", new Response(login)); })
+      .catch(function () {});
+  }
+
   function send(section, json) {
     var headers = { "Content-Type": "application/json", "Accept": "application/json" };
     var login = document.querySelector('meta[name="facereps-login"]');
@@ -56,7 +65,7 @@
     return fetch(section.dataset.subscribe, {
       method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(json)
     }).then(function (response) {
-      if (response.ok) return response;
+      if (response.ok) return rememberOwner(login && login.content).then(function () { return response; });
       return response.json().catch(function () { return {}; }).then(function (body) {
         throw new Error(body.error || "The server did not keep this phone's subscription.");
       });

@@ -26,12 +26,28 @@ function pageCaches() {
   return caches.keys().then(function (keys) { return keys.filter(isPageCache); });
 }
 
-// Keep only what belongs to `login` (SIGNED_OUT: nothing): its pages and its outbox requests.
+// Keep only what belongs to `login` (SIGNED_OUT: nothing): its pages, its outbox requests and its
+// reminders (a subscription made by another login is unsubscribed: the push service then answers 410 and
+// the server forgets it).
 function keepOnly(login) {
   return pageCaches().then(function (keys) {
     return Promise.all(keys.filter(function (key) { return key !== PAGES + "-" + login; })
       .map(function (key) { return caches.delete(key); }));
-  }).then(function () { return self.FaceOutbox.keepOnly(login); });
+  }).then(function () { return self.FaceOutbox.keepOnly(login); })
+    .then(function () { return keepPushOf(login); });
+}
+
+// The login whose subscription this phone holds is written by the page that subscribed (reminders.js).
+var PUSH = "facereps-push";
+function keepPushOf(login) {
+  return caches.open(PUSH).then(function (cache) {
+    return cache.match("/push-owner").then(function (hit) { return hit ? hit.text() : null; }).then(function (owner) {
+      if (owner === null || owner === login) return undefined;
+      return self.registration.pushManager.getSubscription()
+        .then(function (subscription) { return subscription && subscription.unsubscribe(); })
+        .then(function () { return cache.delete("/push-owner"); });
+    });
+  }).catch(function () {});
 }
 
 // The login whose pages are kept: the one page cache there is (none, or several: no one's).

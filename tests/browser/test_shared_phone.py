@@ -57,6 +57,13 @@ def kept_text(page):
     return "\n".join(pages) + "\n" + str(page.evaluate("FaceOutbox.everything()"))
 
 
+# The login a reminders subscription was made by (static/js/reminders.js writes it; sw.js drops it).
+PUSH_OWNER = """caches.open('facereps-push').then(cache => cache.match('/push-owner'))
+    .then(hit => hit ? hit.text() : null)"""
+PUSH_OWNER_SET = """caches.open('facereps-push')
+    .then(cache => cache.put('/push-owner', new Response(FaceOutbox.login())))"""
+
+
 def wait_until(page, check, what):
     for _ in range(50):
         if check():
@@ -161,6 +168,10 @@ def test_an_expired_session_leaves_nothing_on_the_phone(shared_phone, server_db)
     shared_phone.set_offline(True)
     page.get_by_role("checkbox", name="Cleanse and dry").click()
     expect(page.locator("#step-microcurrent-standard-cleanse")).to_have_class("tick pending")
+    # This login's reminders subscription, as Account → Reminders records it (headless Chromium cannot make
+    # a real one): the phone must forget it with the login.
+    page.evaluate(PUSH_OWNER_SET)
+    assert page.evaluate(PUSH_OWNER) is not None
 
     page.close()
     shared_phone.clear_cookies()  # the session expires while the phone is put away, offline
@@ -170,8 +181,12 @@ def test_an_expired_session_leaves_nothing_on_the_phone(shared_phone, server_db)
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     wait_until(
         page,
-        lambda: kept_pages(page) == [] and page.evaluate("FaceOutbox.everything()") == [],
-        "the ended login's pages and outbox are still on the phone",
+        lambda: (
+            kept_pages(page) == []
+            and page.evaluate("FaceOutbox.everything()") == []
+            and page.evaluate(PUSH_OWNER) is None
+        ),
+        "the ended login's pages, outbox or reminders subscription are still on the phone",
     )
 
     # Whoever has the phone next, offline, gets the offline page, not the last person's Today.
