@@ -339,3 +339,9 @@ def test_a_session_ended_before_any_step_is_no_session_and_starts_afresh(playing
     step(client, playing, "cleanse")
     client.post(f"{playing}/finish")
     assert db.execute("SELECT status, steps_done FROM sessions").fetchall() == [("done", 1)]
+
+
+def test_an_ended_run_with_nothing_done_is_not_drawn_as_a_win(playing, client):
+    client.post(f"{playing}/finish")
+    html = client.get(playing).get_data(as_text=True)
+    assert "<title>Session ended" in html and "reward-ring" not in html and 'class="card summary"' in html
