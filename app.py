@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from model import catalog
 from model.identity import accounts
 from model.store import db as database
-from views import cli, errors, logging_filters, pwa, register_blueprints, security, web
+from views import cli, errors, fragments, logging_filters, pwa, register_blueprints, security, web
 from views.auth import limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent
@@ -136,6 +136,7 @@ def create_app(config=None):
     Htmx(app)
     Compress(app)
     web.init_app(app)
+    fragments.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     security.init_app(app)

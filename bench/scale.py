@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
-from bench.today import NOW, REPEAT, TODAY, enroll, follow_for_two_years, timed
+from bench.today import NOW, REPEAT, TODAY, enroll, follow_until_today, timed
 from model import store
 from model.store import db as database
 from model.store import migrations
@@ -69,7 +69,7 @@ def build(folder, name, others):
     user = store.user_by_email(conn, "me@scale.test")
     catalog = app.extensions["catalog"]
     enroll(conn, catalog, user.id, TODAY - timedelta(days=365))
-    follow_for_two_years(conn, catalog, user, TODAY - timedelta(days=365))
+    follow_until_today(conn, catalog, user, TODAY - timedelta(days=365))
     conn.execute("ANALYZE")
     sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
     size = path.stat().st_size / 1e6
@@ -99,7 +99,7 @@ def measure(clients):
     small, large = SIZES
     print(f"{'endpoint':<9} {small:>12} {large:>14}   ratio   ({REPEAT} requests each, medians, ms)")
     for endpoint, figures in results.items():
-        (few, _), (many, _) = figures[small], figures[large]  # medians (and p95s, not shown)
+        few, many = figures[small].median, figures[large].median
         print(f"{endpoint:<9} {few:>12.2f} {many:>14.2f}   {many / few:.2f}x")
 
 

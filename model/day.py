@@ -31,6 +31,7 @@ class Card:
     history: object = None
     session: store.SessionState | None = None  # the day's stored session, if any
     flipped: bool = False  # the last write changed whether the session is complete (the page redraws the day)
+    started_changed: bool = False  # the last write changed whether it is started (its Start guided and Skip)
 
     @property
     def seconds(self) -> int:

@@ -13,16 +13,20 @@ from model.rules import schedule, screening
 from model.store.db import immediate
 
 
-def build_day(ctx: Context, day: date, lookahead: bool = True) -> Day:
+def build_day(ctx: Context, day: date, lookahead: bool = True, routine_id: str | None = None) -> Day:
     """Every routine of the user's programs on `day`, with verdicts, steps and ticks.
 
     `lookahead` finds the next due day of routines not due (a page shows it; a tick does not need it).
+    With `routine_id`, the day holds that routine's card and only the cards its verdict depends on (a
+    tick judges one card): the Day's lists and counts are then not the whole day's.
     """
     db, catalog, user, today = ctx.db, ctx.catalog, ctx.user, ctx.today
     every = store.enrollments_of(db, user.id)
     enrollments = [
         e for e in every if e.program_id in catalog.programs and (e.stopped_on is None or e.stopped_on > day)
     ]
+    if routine_id is not None:
+        enrollments = _judged_with(catalog, enrollments, routine_id)
     if not enrollments:
         return Day(day, today, [], [], [])
     names = device_day.labels(catalog, every)
@@ -79,6 +83,19 @@ def build_day(ctx: Context, day: date, lookahead: bool = True) -> Day:
     due = [c for c in cards if c.verdict.state in ("due", "done") or (c.started and c.tickable)]
     other = [c for c in cards if c not in due and c.verdict.state not in ("stopped",)]
     return Day(day, today, due, other, gates, names, schedule.week_start_of(day, user.week_start))
+
+
+def _judged_with(catalog, enrollments, routine_id) -> list:
+    """The enrollments a verdict on `routine_id` depends on: its own, and those on devices that do not mix
+    with its device on one day, and theirs in turn (which of two clashing sessions is kept depends on
+    every clash, _settle_conflicts). Everything else a verdict reads comes from the store."""
+    device_of = {e.id: catalog.device_of(catalog.programs[e.program_id]).id for e in enrollments}
+    devices = {device_of[e.id] for e in enrollments if catalog.programs[e.program_id].routine_id == routine_id}
+    grown = True
+    while grown:
+        reached = devices | {d.id for device in devices for d in catalog.same_day_conflicts(device)}
+        grown, devices = reached != devices, reached
+    return [e for e in enrollments if device_of[e.id] in devices]
 
 
 def _explain_answers(db, user, cards):
@@ -151,7 +168,7 @@ def tick(ctx: Context, day: date, routine_id: str, step_id: str, done: bool):
     db, catalog, user = ctx.db, ctx.catalog, ctx.user
     _window(ctx, day)
     with immediate(db):  # the day read, every rule checked and the tick written in one transaction
-        before = build_day(ctx, day, lookahead=False)
+        before = build_day(ctx, day, lookahead=False, routine_id=routine_id)
         card = next((c for c in before.due + before.other if c.routine.id == routine_id), None)
         if card is None:
             raise NotFound("That routine is not in your programs on this day.")
@@ -181,10 +198,11 @@ def tick(ctx: Context, day: date, routine_id: str, step_id: str, done: bool):
 
 def _settle(card, state) -> None:
     """The card as stored after a write (with any tick another tab made meanwhile)."""
-    was = card.complete
+    was, started = card.complete, card.started
     card.session_done = state.status == "done"
     card.ticked = state.ticked
     card.flipped = card.complete != was
+    card.started_changed = card.started != started
 
 
 def _window(ctx: Context, day: date) -> None:

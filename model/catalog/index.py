@@ -1,6 +1,7 @@
 """The loaded catalog: every device type, routine, program and source, and the questions asked of them."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from model.catalog.types import Device, Program, Routine
 
@@ -16,9 +17,17 @@ class Catalog:
 
     def same_day_conflicts(self, device_id):
         """Devices never used on the same day as this one (the rule holds both ways)."""
-        own = set(self.devices[device_id].excludes_same_day)
-        others = {d.id for d in self.devices.values() if device_id in d.excludes_same_day}
-        return [self.devices[other] for other in sorted(own | others)]
+        return self._conflicts[device_id]
+
+    @cached_property
+    def _conflicts(self) -> dict:
+        """device id → same_day_conflicts, worked out once per catalog (a day asks for each card, often)."""
+        found = {}
+        for device_id, device in self.devices.items():
+            own = set(device.excludes_same_day)
+            others = {d.id for d in self.devices.values() if device_id in d.excludes_same_day}
+            found[device_id] = tuple(self.devices[other] for other in sorted(own | others))
+        return found
 
     def programs_of(self, device_id):
         """The catalog's programs for a device type (a user's own plans are listed with their routines)."""
