@@ -37,6 +37,7 @@ PASSWORD = "benchmark password"
 PROGRAMS = ["face-workout-daily", "microcurrent-60-days"]
 USERS = 1000
 CONNECTIONS, DURATION, ROUNDS = 32, "5s", 3
+LIGHT = 4  # connections of the latency table: a few phones at once, where p99 is the work, not the queue
 
 
 def due_days(program, days, today):
@@ -112,10 +113,10 @@ def server_cpu(server):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url, cookie=None, script=None, server=None):
+def wrk(url, cookie=None, script=None, server=None, connections=CONNECTIONS):
     """wrk's req/s, p50, p99 and errors, and the server's CPU milliseconds per request."""
     cpu_before = server_cpu(server) if server else 0
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     if script:
@@ -209,6 +210,14 @@ def main():
                 f"{label:<18} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f} {statistics.median(shares):>11.0%} {errors:>7}"
                 f" {cpu:>11.2f}"
             )
+        light = [
+            [(label, *wrk(url, cookie, script, server, LIGHT)) for label, url, cookie, script in runs]
+            for _ in range(ROUNDS)
+        ]
+        print(f"\nat {LIGHT} connections{'':<5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}   (median of {ROUNDS} rounds)")
+        for index, (label, *_) in enumerate(runs):
+            rps, p50, p99 = (statistics.median(r[index][i] for r in light) for i in (1, 2, 3))
+            print(f"{label:<18} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f}")
         with sqlite3.connect(path) as conn:
             print("integrity:", conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, g, make_response, redirect, render_template, url_for
+from flask import abort, current_app, g, make_response, redirect, render_template
 from flask_login import current_user
 from htmx_flask import request  # flask's request, typed with its .htmx details
 
@@ -14,6 +14,7 @@ from model.catalog import own as own_catalog
 from model.context import Context
 from model.rules.schedule import local_day
 from model.store import db as database
+from views.fragments import kept_url_for
 
 
 def init_app(app):
@@ -52,7 +53,7 @@ def local_time(moment) -> str:
 
 def asset(filename: str) -> str:
     """A static file's URL with the shell version, the same URL the service worker precaches."""
-    return url_for("static", filename=filename, v=current_app.config.get("STATIC_VERSION", "dev"))
+    return kept_url_for("static", filename=filename, v=current_app.config.get("STATIC_VERSION", "dev"))
 
 
 def duration(seconds: int) -> str:
