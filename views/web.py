@@ -14,7 +14,7 @@ from model.catalog import own as own_catalog
 from model.context import Context
 from model.rules.schedule import local_day
 from model.store import db as database
-from views.fragments import kept_url_for
+from views import fragments  # (fragments imports this module: names are read at call time)
 
 
 def init_app(app):
@@ -53,7 +53,7 @@ def local_time(moment) -> str:
 
 def asset(filename: str) -> str:
     """A static file's URL with the shell version, the same URL the service worker precaches."""
-    return kept_url_for("static", filename=filename, v=current_app.config.get("STATIC_VERSION", "dev"))
+    return fragments.kept_url_for("static", filename=filename, v=current_app.config.get("STATIC_VERSION", "dev"))
 
 
 def duration(seconds: int) -> str:
