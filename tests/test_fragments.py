@@ -55,3 +55,17 @@ def test_urls_follow_where_the_app_is_mounted(app):
     assert f'action="/days/{DAY}/routines/{ROUTINE}/steps/cleanse"' in at_root
     assert f'action="/facereps/days/{DAY}/routines/{ROUTINE}/steps/cleanse"' in mounted
     assert 'href="/facereps/progress"' in mounted and 'href="/progress"' not in mounted
+
+
+def test_each_person_sees_their_own_week_on_the_same_routine_card(app, clock):
+    ana, ben = app.test_client(), app.test_client()
+    clock.set(2026, 11, 23, 12, 0)  # Monday: both start the same plan
+    for client, email in ((ana, "ana@example.com"), (ben, "ben@example.com")):
+        assert Auth(client).register(email=email).status_code == 303
+        assert start(client, app, start_day="2026-11-23").status_code == 303
+    assert ana.post(f"/days/2026-11-23/routines/{ROUTINE}/done", data={"done": "1"}).status_code == 303
+    clock.set(2026, 11, 24, 12, 0)
+    assert "2nd of 5 this week" in text_of(ana.get("/today"))
+    ben_today = text_of(ben.get("/today"))
+    assert "1st of 5 this week" in ben_today and "2nd of 5" not in ben_today
+    assert "2nd of 5 this week" in text_of(ana.get("/today"))
