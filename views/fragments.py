@@ -86,7 +86,7 @@ def step_urls(day: date, routine_id: str) -> str:
 
     Add `step.id|path_part`: url_for leaves a "/" in a value as it is, path_part escapes it.
     """
-    return url_for("today.tick_step", day=day.isoformat(), routine_id=routine_id, step_id="\0").removesuffix("%00")
+    return kept_url_for("today.tick_step", day=day.isoformat(), routine_id=routine_id, step_id="\0").removesuffix("%00")
 
 
 @dataclass(frozen=True)
@@ -118,15 +118,18 @@ class CardFace:
 def card_face(view, card, next_up: bool = False) -> CardFace:
     """What `card` shows on the day `view` shows."""
     verdict, is_today = card.verdict, view.day == view.today
+    complete, started, tickable = card.complete, card.started, card.tickable  # each reads every step
     reason, phase = wording.verdict_reason(verdict), wording.phase_label(verdict.phase) if verdict.phase else ""
     why = reason[:1].upper() + reason[1:]
     if verdict.why == "nth_this_week" and view.started_this_week(card):
         why += f" (the plan began {wording.day_long(card.plan.start_day)})"
-    undo = verdict.state == "skipped"
-    if undo:
+    if verdict.state == "skipped":
         skip = "undo" if view.can_tick or view.is_future else ""
     else:
-        skip = "skip" if view.can_skip and verdict.state == "due" and not card.started else ""
+        skip = "skip" if view.can_skip and verdict.state == "due" and not started else ""
+    guided = ""
+    if is_today and not complete and tickable:
+        guided = "Continue guided" if card.resumes else "Start guided"
     return CardFace(
         list=checklist_of(view, card),
         is_today=is_today,
@@ -135,17 +138,15 @@ def card_face(view, card, next_up: bool = False) -> CardFace:
         why=why,
         phase=phase if phase.lower() != reason.lower() else "",
         program=card.program.name,
-        tool_use=(card.tool_used + 1, card.device.tool_uses) if card.device.tool_uses and not card.started else (),
+        tool_use=(card.tool_used + 1, card.device.tool_uses) if card.device.tool_uses and not started else (),
         said=card.said,
         upcoming=verdict.state == "upcoming",
         start_day=card.enrollment.start_day,
-        guided=("Continue guided" if card.resumes else "Start guided")
-        if is_today and not card.complete and card.tickable
-        else "",
-        mark_done=view.can_tick and card.tickable and not card.complete,
+        guided=guided,
+        mark_done=view.can_tick and tickable and not complete,
         day_long="" if is_today else wording.day_long(view.day),
-        complete=card.complete,
-        started=card.started,
+        complete=complete,
+        started=started,
         ticked=card.ticked_count,
         skip=skip,
         day_word="today" if is_today else "this day",
