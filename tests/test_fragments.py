@@ -4,6 +4,7 @@ another, never outlives a change, and a kept URL is the URL Flask would build wh
 import re
 
 from tests.conftest import Auth, text_of
+from tests.faults import Client, Gunicorn, today_utc
 from tests.support.programs import start
 
 DAY = "2026-11-24"
@@ -69,3 +70,23 @@ def test_each_person_sees_their_own_week_on_the_same_routine_card(app, clock):
     ben_today = text_of(ben.get("/today"))
     assert "1st of 5 this week" in ben_today and "2nd of 5" not in ben_today
     assert "2nd of 5 this week" in text_of(ana.get("/today"))
+
+
+def test_every_worker_draws_a_change_from_the_next_request_on(tmp_path):
+    """Four gunicorn workers, each keeping its own drawings: after each change, eight page loads (spread
+    over the workers) all show it."""
+    server = Gunicorn(tmp_path / "workers.db", workers=4).start()
+    try:
+        owner = Client(server.port).register("workers@example.com").start()
+        day = today_utc()
+        tick = f"/days/{day}/routines/face-workout-5min/steps/cheek-lifter"
+        for done, shown in (("1", True), ("0", False), ("1", True)):
+            assert owner.request("POST", tick, {"done": ["0", done]})[0] == 303
+            for _ in range(8):
+                page = owner.request("GET", "/today")[1].decode()
+                assert bool(re.search(r'id="cb-step-face-workout-5min-cheek-lifter"[^>]*checked', page)) is shown
+        assert owner.request("POST", f"/days/{day}/routines/face-workout-5min/done", {"done": "1"})[0] == 303
+        for _ in range(8):
+            assert "All done for today" in owner.request("GET", "/today")[1].decode()
+    finally:
+        server.stop()
