@@ -71,6 +71,7 @@ def create_app(config=None):
     """Build a FaceReps app; `config` overrides the environment (tests pass their own)."""
     os.umask(0o077)  # the database, photos, backups and the secret key: readable by this user only
     app = Flask(__name__)
+    app.jinja_environment = web.TemplateEnvironment  # before app.jinja_env is first made
     production = os.environ.get("FACEREPS_ENV") == "production"
     app.config.from_mapping(
         CLOCK=utc_now,
