@@ -4,8 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HTMX := static/vendor/htmx.min.js
+# Mirror mode's face landmarks (MediaPipe face mesh): its script, graph, model data and WebAssembly, the SIMD
+# build and the one for phones without SIMD; loaded only when Mirror is turned on (static/js/mirror-worker.js).
+FACE_MESH := static/vendor/face_mesh
+FACE_MESH_FILES := face_mesh.js face_mesh.binarypb face_mesh_solution_packed_assets.data \
+  face_mesh_solution_packed_assets_loader.js face_mesh_solution_simd_wasm_bin.js \
+  face_mesh_solution_simd_wasm_bin.wasm face_mesh_solution_wasm_bin.js face_mesh_solution_wasm_bin.wasm
+VENDOR := $(HTMX) $(addprefix $(FACE_MESH)/,$(FACE_MESH_FILES))
 
-.PHONY: run serve test lint typecheck format setup chromium check bench clean lock
+.PHONY: run serve test lint typecheck format setup chromium faces check bench clean lock
 
 # The reminder sender runs beside the web server (never inside it) and stops with it.
 run: setup
@@ -31,7 +38,7 @@ serve: setup
 
 # Lint and type checks first, then every test on both cores (pytest-xdist; each worker has its own
 # servers and browser).
-test: setup chromium lint typecheck
+test: setup chromium faces lint typecheck
 	$(BIN)/python -m pytest -n 2
 
 lint: setup
@@ -45,7 +52,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-setup: $(VENV)/.installed $(HTMX)
+setup: $(VENV)/.installed $(VENDOR)
 
 # Every package, transitive ones included, is pinned with its hashes (requirements*.txt, made from
 # requirements*.in by `make lock`); pip refuses anything that does not match.
@@ -63,11 +70,18 @@ lock:
 	  --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 	rm -rf .lock-venv
 
-# htmx is pinned with its integrity hash in package-lock.json; npm ci verifies it.
-$(HTMX): package.json package-lock.json
+# htmx and the face mesh are pinned with their integrity hashes in package-lock.json; npm ci verifies them.
+# One rule makes every vendor file (a grouped target), so a clean clone, or one missing file, copies them all.
+$(VENDOR) &: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js $@
+	mkdir -p static/vendor $(FACE_MESH)
+	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+	cp $(addprefix node_modules/@mediapipe/face_mesh/,$(FACE_MESH_FILES)) $(FACE_MESH)/
+
+# Mirror mode's tests and benchmark feed Chromium's fake camera with videos made from public-domain photos that
+# scikit-image's wheel ships (taken out of the wheel and checked against their hashes; nothing is installed).
+faces: setup
+	$(BIN)/python tools/face_photos.py
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 chromium:
@@ -78,12 +92,13 @@ chromium:
 	    echo "Browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)."; exit 1; \
 	  fi; }
 
-bench: setup chromium
+bench: setup chromium faces
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "The load benchmark needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/today.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/tap.py
+	$(BIN)/python bench/mirror.py
 	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/lighthouse.py
 

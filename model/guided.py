@@ -2,11 +2,12 @@
 
 import itertools
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 
 from model import device_day, store, wording
 from model.catalog import Step
+from model.catalog.mirror import MirrorMap
 from model.catalog.types import COUNT_WORDS
 from model.context import Context
 from model.refusals import NotFound, Refused
@@ -79,6 +80,7 @@ class Player:
     routine: object
     steps: tuple  # catalog Step objects, rebuilt from the session's own snapshot
     counts: str = "rep"  # what the device's timed steps count (a key of COUNT_WORDS)
+    mirror_map: MirrorMap = field(default_factory=MirrorMap)  # the catalog's map of the face for Mirror mode
 
     def count_of(self, step) -> str:
         """What a step counts, one word: "glide", "pass", "rep", "hold" or "minute"."""
@@ -89,6 +91,11 @@ class Player:
     def counts_of(self, step) -> str:
         """The plural of what a step counts: "glides"."""
         return COUNT_WORDS[self.count_of(step)]
+
+    @property
+    def mirror(self) -> dict:
+        """Mirror mode's outlines, strokes and counting rules for this session's steps (the page's JSON)."""
+        return self.mirror_map.plan(self.session.device_id, self.steps)
 
     def strokes_of(self, step) -> tuple[str, ...]:
         """The paths the face diagram draws for a step's glides (none for a step without glides)."""
@@ -176,6 +183,7 @@ def load(ctx: Context, session_id: int) -> Player:
         ctx.catalog.routines.get(session.routine_id),
         tuple(Step(**s) for s in session.steps),
         device.counts if device else "rep",
+        ctx.catalog.mirror,
     )
 
 

@@ -5,6 +5,7 @@ made for (the `X-FaceReps-Login` header and the `facereps-login` meta tag), so w
 for offline use belongs to one login and is dropped when another login, or none, shows up.
 """
 
+import functools
 import hashlib
 import hmac
 from pathlib import Path
@@ -37,7 +38,15 @@ PAGE_FILES = [
     "js/passkeys.js",
     "js/photo.js",
     "js/reminders.js",
+    # Mirror mode: loaded only when Mirror is turned on, then kept by the service worker (never precached).
+    "js/mirror.js",
+    "js/mirror-rules.js",
+    "js/mirror-worker.js",
 ]
+# MediaPipe's face mesh for Mirror mode, copied from node_modules at setup (Makefile): its files are asked for
+# with the package's version, and the service worker keeps them after first use in a cache named after it.
+FACE_MESH = "vendor/face_mesh/"
+LOCK = Path(__file__).resolve().parent.parent / "package-lock.json"
 
 
 WORKER = Path(__file__).resolve().parent.parent / "templates" / "pwa" / "sw.js"
@@ -52,6 +61,16 @@ def static_version(app) -> str:
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()[:12]
+
+
+@functools.cache
+def face_mesh_version() -> str:
+    """The pinned @mediapipe/face_mesh version (package-lock.json), which names its files' cache."""
+    try:
+        packages = json.loads(LOCK.read_text(encoding="utf-8"))["packages"]
+        return str(packages["node_modules/@mediapipe/face_mesh"]["version"])
+    except (OSError, ValueError, KeyError):
+        return "unknown"
 
 
 def login_id():
@@ -148,6 +167,8 @@ def service_worker():
             version=version,
             precache=precache,
             outbox=url_for("static", filename="js/outbox.js", v=version),
+            face_mesh=url_for("static", filename=FACE_MESH),
+            face_mesh_version=face_mesh_version(),
         )
     )
     response.mimetype = "text/javascript"

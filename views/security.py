@@ -17,6 +17,22 @@ CSP = "; ".join(
         "form-action 'self'",
     ]
 )
+# Mirror mode's worker (static/js/mirror-worker.js) runs MediaPipe's face mesh, whose Emscripten glue makes
+# functions from strings: the worker's own policy allows that and WebAssembly, inside the worker only (it has no
+# page to reach and loads from this origin only); every page keeps CSP above.
+MIRROR_WORKER = "js/mirror-worker.js"
+WORKER_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+        "connect-src 'self'",
+        "img-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+    ]
+)
+PERMISSIONS = "camera=(), microphone=(), geolocation=()"
+CAMERA_HERE = "camera=(self), microphone=(), geolocation=()"  # the guided player's Mirror, on this site only
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -42,11 +58,13 @@ def refuse_cross_site():
 
 def add_headers(response):
     """Add the security headers (CSP, no sniffing, no framing), and keep personal pages out of caches."""
+    if request.endpoint == "static" and (request.view_args or {}).get("filename") == MIRROR_WORKER:
+        response.headers["Content-Security-Policy"] = WORKER_CSP
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS)  # the player allows its own camera
     if request.endpoint and not request.endpoint.startswith("static"):
         # Personal pages must not sit in shared caches.
         response.headers.setdefault("Cache-Control", "no-store")

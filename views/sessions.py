@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, render_template, request, url_for
 from flask_login import login_required
 
 from model import guided
@@ -10,9 +10,13 @@ from model import reward as rewards
 from model.refusals import Refused
 from views.converters import ID
 from views.errors import status_of
+from views.pwa import face_mesh_version
+from views.security import CAMERA_HERE
 from views.web import context, me, see_other
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
+# Mirror mode gives up (the plain player, saying why) below this many landmark frames a second.
+MIRROR_MIN_FPS = 4
 
 
 def _player(session_id):
@@ -60,9 +64,18 @@ def show(session_id):
     if player.finished or player.current is None:
         reward, card, view = rewards.after_session(context(), player.session.day, player.session.routine_id)
         return render_template("sessions/summary.html", player=player, reward=reward, done_card=card, view=view)
-    template = "sessions/player.html"
     # ?end=1: "End" without JavaScript asks to confirm on the page (the script asks in place).
-    return render_template(template, player=player, user=me(), ending=request.args.get("end") == "1")
+    page = render_template(
+        "sessions/player.html",
+        player=player,
+        user=me(),
+        ending=request.args.get("end") == "1",
+        face_mesh_version=face_mesh_version(),
+        mirror_min_fps=MIRROR_MIN_FPS,
+    )
+    response = make_response(page)
+    response.headers["Permissions-Policy"] = CAMERA_HERE  # Mirror mode: the front camera, asked for on its tap
+    return response
 
 
 @bp.post(f"/<{ID}:session_id>/steps/<step_id>")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from model.catalog.entries import check_shown_areas, read_device, read_program, read_routine
 from model.catalog.index import Catalog
+from model.catalog.mirror import MirrorMap, read_mirror
 from model.catalog.reader import Reader
 from model.catalog.types import (
     INFERENCE,
@@ -12,6 +13,8 @@ from model.catalog.types import (
     CatalogError,
     Source,
 )
+
+MIRROR = "mirror.toml"  # Mirror mode's map of the face (optional: without it the mirror outlines and counts nothing)
 
 
 def _read(path):
@@ -51,7 +54,7 @@ def load(folder) -> Catalog:
     folder = Path(folder)
     sources = _sources(folder)
     devices, routines, programs, order = {}, {}, {}, {}
-    files = sorted(p for p in folder.glob("*.toml") if p.name != "sources.toml")
+    files = sorted(p for p in folder.glob("*.toml") if p.name not in ("sources.toml", MIRROR))
     if not files:
         raise CatalogError(f"{folder.name}: no device files")
     for path in files:
@@ -78,7 +81,9 @@ def load(folder) -> Catalog:
             if other not in devices:
                 raise CatalogError(f"{device.id}: device.excludes_same_day names unknown device {other!r}")
     devices = {key: devices[key] for key in sorted(devices, key=lambda key: (order[key], key))}
-    return Catalog(devices, routines, programs, sources)
+    mirror = folder / MIRROR
+    mirror_map = read_mirror(_read(mirror), devices, routines) if mirror.exists() else MirrorMap()
+    return Catalog(devices, routines, programs, sources, mirror_map)
 
 
 def cited_keys(loaded: Catalog) -> set:

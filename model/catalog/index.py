@@ -1,8 +1,9 @@
 """The loaded catalog: every device type, routine, program and source, and the questions asked of them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
+from model.catalog.mirror import MirrorMap
 from model.catalog.types import Device, Program, Routine
 
 
@@ -14,6 +15,7 @@ class Catalog:
     routines: dict
     programs: dict
     sources: dict
+    mirror: MirrorMap = field(default_factory=MirrorMap)  # Mirror mode's map of the face (mirror.toml)
 
     def same_day_conflicts(self, device_id):
         """Devices never used on the same day as this one (the rule holds both ways)."""
@@ -98,7 +100,11 @@ class Catalog:
         if not (devices or routines or programs):
             return self
         return Catalog(
-            {**self.devices, **devices}, {**self.routines, **routines}, {**self.programs, **programs}, self.sources
+            {**self.devices, **devices},
+            {**self.routines, **routines},
+            {**self.programs, **programs},
+            self.sources,
+            self.mirror,
         )
 
     def device_of(self, program: Program) -> Device:

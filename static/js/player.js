@@ -2,7 +2,8 @@
 // cues every glide (beep, vibration), announces each step (screen reader, optional voice), keeps the
 // screen awake, and records each step on the server as it happens, retrying when the network returns.
 // It also asks once whether to speak each step, switches the voice, draws each glide's stroke at its pace
-// (player.css animates it from the state set here), and asks before ending a session early.
+// (player.css animates it from the state set here), asks before ending a session early, and turns Mirror mode
+// on and off (mirror.js, loaded on the first tap; the choice is remembered on this phone for this login).
 (function () {
   "use strict";
 
@@ -52,6 +53,7 @@
     this.button("start").hidden = false;
     this.root.querySelector("[data-start-hint]").hidden = false;
     this.showVoice();
+    this.setupMirror();
     // Opened as /sessions/<id>?end=1 (the link without the script): ask in place instead.
     if (this.dialog && this.dialog.open && this.dialog.showModal) {
       this.dialog.close();
@@ -114,6 +116,84 @@
     if (action === "finish") return this.endNow();
     if (action === "voice") return this.setVoice(!this.prefs.voice);
     if (action === "voice-yes" || action === "voice-no") return this.answerVoice(action === "voice-yes");
+    if (action === "mirror") return this.switchMirror();
+  };
+
+  // --- Mirror mode: off by default; once chosen, remembered on this phone for this login ---------------
+  // The choice ({on, pause}) is kept in the login's own cache of pages ("facereps-pages-<login>"), so it goes
+  // with everything else of the login when it ends (sw.js keepOnly, app.js keepPagesOf).
+  var MIRROR_CHOICE = "/mirror-choice";
+
+  function choiceCache() {
+    var login = window.FaceOutbox && window.FaceOutbox.login();
+    if (!window.caches || !window.FaceOutbox || !window.FaceOutbox.isLogin(login)) {
+      return Promise.reject(new Error("no login to keep it for"));
+    }
+    return window.caches.open("facereps-pages-" + login);
+  }
+
+  Player.prototype.mirrorChoice = function () {
+    var none = { on: false, pause: false };
+    return choiceCache().then(function (cache) { return cache.match(MIRROR_CHOICE); })
+      .then(function (kept) { return kept ? kept.json() : null; })
+      .then(function (choice) { return choice || none; }, function () { return none; });
+  };
+
+  Player.prototype.rememberMirror = function (on) {
+    var choice = JSON.stringify({ on: on, pause: this.root.querySelector("[data-mirror-pause]").checked });
+    choiceCache().then(function (cache) {
+      return cache.put(MIRROR_CHOICE, new Response(choice, { headers: { "Content-Type": "application/json" } }));
+    }).catch(function () { /* no storage here: chosen for this page only */ });
+  };
+
+  Player.prototype.setupMirror = function () {
+    var self = this;
+    var box = this.root.querySelector("[data-mirror]");
+    if (!box) return;
+    box.hidden = false;
+    var pause = this.root.querySelector("[data-mirror-pause]");
+    pause.addEventListener("change", function () { self.rememberMirror(self.mirrorOn()); });
+    this.mirrorChoice().then(function (choice) {
+      pause.checked = !!choice.pause;
+      // Chosen before: on again, but the camera is only ever asked for on a tap (so only if already allowed).
+      if (!choice.on || !navigator.permissions || !navigator.permissions.query) return;
+      navigator.permissions.query({ name: "camera" }).then(function (status) {
+        if (status.state === "granted" && !self.mirrorOn()) self.switchMirror(true);
+      }, function () {});
+    });
+  };
+
+  Player.prototype.mirrorOn = function () { return this.button("mirror").getAttribute("aria-pressed") === "true"; };
+
+  Player.prototype.switchMirror = function (on) {
+    var self = this;
+    if (on === undefined) on = !this.mirrorOn();
+    if (!on) this.rememberMirror(false);
+    this.loadMirror().then(function () { window.FaceMirror.toggle(self, on); }, function () {
+      self.root.querySelector("[data-mirror-status]").textContent = "Mirror could not be loaded: the plain player is on.";
+    });
+  };
+
+  // mirror-rules.js, then mirror.js: fetched the first time Mirror is turned on, never before.
+  Player.prototype.loadMirror = function () {
+    if (window.FaceMirror) return Promise.resolve();
+    var box = this.root.querySelector("[data-mirror]");
+    if (!this.mirrorLoading) {
+      this.mirrorLoading = [box.dataset.mirrorRulesSrc, box.dataset.mirrorSrc].reduce(function (loaded, src) {
+        return loaded.then(function () {
+          return new Promise(function (resolve, reject) {
+            var script = document.createElement("script");
+            script.src = src;
+            script.onload = resolve;
+            script.onerror = reject;
+            document.head.appendChild(script);
+          });
+        });
+      }, Promise.resolve());
+      var self = this;
+      this.mirrorLoading.catch(function () { self.mirrorLoading = null; });
+    }
+    return this.mirrorLoading;
   };
 
   // --- voice: asked once, switched at the top; the server remembers it for the user -----------------

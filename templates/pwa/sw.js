@@ -19,6 +19,32 @@ var PRECACHE = {{ precache|tojson }};
 var OFFLINE = {{ url_for("pwa.offline")|tojson }};
 // Today, a day, the guided player: the pages kept for offline use (the offline page is in the shell).
 var OFFLINE_PAGES = /^\/(today|days\/\d{4}-\d{2}-\d{2}|sessions\/\d+)$/;
+// Mirror mode's files are never precached (most people never turn it on) but kept once used, so it works
+// offline: the face mesh (10 MB and more) in a cache named after its pinned version, which outlives deploys;
+// the mirror's own scripts with the shell. None of them is personal.
+var MIRROR = "facereps-mirror-" + {{ face_mesh_version|tojson }};
+var FACE_MESH = {{ face_mesh|tojson }};
+var MIRROR_SCRIPTS = /^\/static\/js\/mirror(-rules|-worker)?\.js$/;
+
+function keptOnceUsed(url) {
+  if (url.pathname.indexOf(FACE_MESH) === 0) return MIRROR;
+  return MIRROR_SCRIPTS.test(url.pathname) ? SHELL : null;
+}
+
+function fromShellOrKept(event, url) {
+  return caches.match(event.request).then(function (hit) {
+    if (hit) return hit;
+    return fetch(event.request).then(function (response) {
+      var keep = keptOnceUsed(url);
+      if (keep && response.status === 200 && response.type === "basic") {
+        var copy = response.clone();
+        var kept = caches.open(keep).then(function (cache) { return cache.put(event.request, copy); }).catch(function () {});
+        try { event.waitUntil(kept); } catch (e) { /* served either way */ }
+      }
+      return response;
+    });
+  });
+}
 
 function isPageCache(key) { return key === PAGES || key.indexOf(PAGES + "-") === 0; }
 
@@ -99,7 +125,8 @@ self.addEventListener("activate", function (event) {
   // pages cache of earlier versions (one for every login) goes too.
   event.waitUntil(caches.keys().then(function (keys) {
     return Promise.all(keys.filter(function (key) {
-      return (key.indexOf("facereps-shell-") === 0 && key !== SHELL) || key === PAGES;
+      return (key.indexOf("facereps-shell-") === 0 && key !== SHELL) || key === PAGES ||
+        (key.indexOf("facereps-mirror-") === 0 && key !== MIRROR);
     }).map(function (key) { return caches.delete(key); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -109,7 +136,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.indexOf("/static/") === 0) {
-    event.respondWith(caches.match(request).then(function (hit) { return hit || fetch(request); }));
+    event.respondWith(fromShellOrKept(event, url));
     return;
   }
   if (request.mode === "navigate") {
