@@ -88,7 +88,12 @@ def login_id():
         return None
     if not token:
         return SIGNED_OUT
-    key = current_app.config["SECRET_KEY"]
+    return _signal(current_app.config["SECRET_KEY"], token)
+
+
+@functools.lru_cache(maxsize=4096)
+def _signal(key: str | bytes, token: str) -> str:
+    """The HMAC of a login token (a pure function of key and token: kept, as every page asks it twice)."""
     key = key.encode() if isinstance(key, str) else key
     return hmac.new(key, b"facereps-login-id\0" + token.encode(), hashlib.sha256).hexdigest()[:32]
 
