@@ -95,7 +95,9 @@ class Player:
     @property
     def mirror(self) -> dict:
         """Mirror mode's outlines, strokes and counting rules for this session's steps (the page's JSON)."""
-        return self.mirror_map.plan(self.session.device_id, self.steps)
+        return self.mirror_map.plan(
+            self.session.device_id, self.steps, counted=getattr(self.routine, "owner", None) is None
+        )
 
     def strokes_of(self, step) -> tuple[str, ...]:
         """The paths the face diagram draws for a step's glides (none for a step without glides)."""

@@ -7,7 +7,7 @@ from model import device_day, routines, store, wording
 from model.context import Context
 from model.day import BACKFILL_DAYS, VIEW_FUTURE_DAYS, Card, Day
 from model.device_day import gap_for
-from model.enrolled import SKIP_REASON, history_start, plans_for, user_steps
+from model.enrolled import HISTORY_WINDOW, SKIP_REASON, history_start, plans_for, user_steps
 from model.refusals import INVALID, NotFound, Refused
 from model.rules import schedule, screening
 from model.store.db import immediate
@@ -31,7 +31,9 @@ def build_day(ctx: Context, day: date, lookahead: bool = True, routine_id: str |
         return Day(day, today, [], [], [])
     names = device_day.labels(catalog, every)
     plans, gates_done = plans_for(db, catalog, user, enrollments)
-    since = min(history_start(plan, day) for plan in plans.values())
+    # At least the window every device rule reads (HISTORY_WINDOW), so a verdict never depends on which other
+    # enrollments the user has (one started earlier used to pull in device sessions from before this one).
+    since = min([history_start(plan, day) for plan in plans.values()] + [day - timedelta(days=HISTORY_WINDOW)])
     by_routine, by_device = store.done_days(db, user.id, since, day)
     ticks = store.ticks_on(db, user.id, day)
     sessions = store.sessions_on(db, user.id, day)

@@ -332,3 +332,19 @@ def test_an_offline_replay_is_refused_like_a_tick(two_plans, client, app):
     db = _db(app)
     assert db.execute("SELECT count(*) FROM ticks WHERE routine_id = ?", [two_plans]).fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM client_requests").fetchone()[0] == 0
+
+
+def test_a_first_tick_redraws_the_day_when_another_plan_shares_the_device(two_plans, client, clock):
+    """Starting one plan's session makes the device's other plan wait: a first tick answers with the whole day."""
+    clock.set(2026, 11, 25, 12, 0)
+    page = client.get("/today").get_data(as_text=True)
+    assert f'data-outbox="routine-{two_plans}"' in page and f'data-outbox="routine-{CATALOG_ROUTINE}"' in page
+    answer = client.post(
+        f"/days/2026-11-25/routines/{two_plans}/steps/cleanse",
+        data={"done": ["0", "1"]},
+        headers={"HX-Request": "true", "HX-Target": f"step-{two_plans}-cleanse"},
+    )
+    assert answer.status_code == 200 and answer.headers["HX-Retarget"] == "#day-routines"
+    body = answer.get_data(as_text=True)
+    assert f'data-outbox="routine-{CATALOG_ROUTINE}"' not in body  # its Mark done is gone
+    assert "at most one microcurrent toning session a day" in text_of(answer)

@@ -111,6 +111,9 @@ def test_a_sessions_plan_has_each_shape_once_and_each_step_its_outlines_strokes_
     assert workout["brow-lift"]["rule"] == {"metric": "brow_raise", "direction": "up", "move": 0.05, "count": "reps"}
     assert workout["chin-lift"]["rule"] is None and workout["brow-lift"]["strokes"] == []
     assert len(workout["cheek-lifter"]["areas"]) == 2  # both cheeks
+    # A user's own copy keeps the step ids but maybe not the movement: counted by time, outlined as before.
+    own = loaded.mirror.plan("face_workout", loaded.routines["face-workout-5min"].steps, counted=False)["steps"]
+    assert own["brow-lift"]["rule"] is None and own["cheek-lifter"]["areas"] == workout["cheek-lifter"]["areas"]
 
 
 def test_a_neck_point_below_the_jaw_is_kept_as_a_pair(folder):

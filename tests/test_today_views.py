@@ -313,3 +313,18 @@ def test_a_step_id_is_one_escaped_path_segment_in_its_tick_url(enrolled, app):
     assert path_part("../../../../account/cues") == "..%2F..%2F..%2F..%2Faccount%2Fcues"
     html = enrolled.get("/today").get_data(as_text=True)
     assert 'action="/days/2026-11-24/routines/microcurrent-standard/steps/cleanse"' in html
+
+
+def test_a_first_tick_of_an_extra_session_moves_it_into_the_days_list(user, client, app, clock):
+    """A rest day's extra session: its first tick redraws the day, the routine now among those to do."""
+    assert start(client, app, start_day="2026-11-23").status_code == 303
+    clock.set(2026, 11, 27, 12, 0)
+    for day in ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"):
+        assert client.post(f"/days/{day}/routines/{ROUTINE}/done", data={"done": "1"}).status_code == 303
+    clock.set(2026, 11, 28, 12, 0)
+    page = text_of(client.get("/today"))
+    assert "Rest day: 5 of 5 done this week" in page and "Do an extra session" in page
+    answer = tick(client, "cleanse", day="2026-11-28", htmx=True)
+    assert answer.status_code == 200 and answer.headers["HX-Retarget"] == "#day-routines"
+    redrawn = text_of(answer)
+    assert "Next up" in redrawn and "1 of 10 steps" in redrawn and "Not due today" not in redrawn

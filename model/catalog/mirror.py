@@ -57,9 +57,10 @@ class MirrorMap:
             return (paths[step.side],)
         return (paths["both"],) if "both" in paths else (paths["left"], paths["right"])
 
-    def plan(self, device_id: str, steps) -> dict:
+    def plan(self, device_id: str, steps, counted: bool = True) -> dict:
         """What a session's page needs: each shape once ("shapes"), and by step id the outlines and strokes (as
-        places in "shapes") and the counting rule (None: counted by time)."""
+        places in "shapes") and the counting rule (None: counted by time). The rules are the catalog's steps'
+        (`counted`): a user's own step keeps the id of the step it was copied from, not its movement."""
         shapes: dict = {}  # shape -> its place in the list
 
         def places(found) -> list:
@@ -69,7 +70,7 @@ class MirrorMap:
             step.id: {
                 "areas": places(self.outlines(step)),
                 "strokes": places(self.strokes_of(device_id, step)),
-                "rule": self.rules[step.id].as_json() if step.id in self.rules else None,
+                "rule": self.rules[step.id].as_json() if counted and step.id in self.rules else None,
             }
             for step in steps
         }

@@ -190,7 +190,9 @@ class WriteGate:
         self.fd: int | None = None
         self.wait = GATE_WAIT_SECONDS
         with _turns_guard:
-            self.turn = _turns.setdefault((os.getpid(), self.path), threading.Lock())
+            # Re-entrant, as the flock is for its own file: a write begun again on the same connection (SQLite
+            # rolled the outer one back itself) goes on rather than waiting for itself.
+            self.turn = _turns.setdefault((os.getpid(), self.path), threading.RLock())
 
     def __enter__(self):
         began = time.monotonic()

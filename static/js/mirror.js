@@ -9,7 +9,7 @@
   var Rules = window.MirrorRules;
   var SVG = "http://www.w3.org/2000/svg";
   var NO_FACE_PAUSE_MS = 3000;   // no face this long: the timer pauses, if the user allows it
-  var STEADY_MS = 600;           // a new status shows once it has held this long
+  var STEADY_MS = 1500;          // a new status shows (and is read out) once it has held this long
   var SLOW_AFTER_MS = 6000;      // the landmark rate is judged after this long (the first frames are slow)
   var SLOW_FOR_MS = 4000;        // ...and gives up when it stays under the minimum this long
   var START_LIMIT_MS = 60000;    // the face finder must be ready within this (its first download included)
@@ -65,6 +65,11 @@
     }).then(function (stream) {
       if (run !== self.run) return stream.getTracks().forEach(function (track) { track.stop(); });
       self.stream = stream;
+      stream.getVideoTracks().forEach(function (track) {  // taken by another app, permission withdrawn...
+        track.addEventListener("ended", function () {
+          if (run === self.run) self.stop("The camera stopped: the plain player is on.", true);
+        });
+      });
       self.video.srcObject = stream;
       self.video.play().catch(function () {});
       self.view.hidden = false;
