@@ -24,6 +24,7 @@ from bench.load import PASSWORD, ROUNDS, seed, wrk
 from tests.faults import Client, free_port
 
 WORKER_MODELS = {
+    "sync, 2 workers (reference)": "--worker-class sync --workers 2",  # a stuck write stalls a worker's reads
     "gthread, 2 workers x 4 threads": "--worker-class gthread --workers 2 --threads 4",
     "sync, 4 workers": "--worker-class sync --workers 4",
     "sync, 5 workers": "--worker-class sync --workers 5",
