@@ -23,18 +23,19 @@ sys.path.insert(0, str(ROOT))
 from bench.load import PASSWORD, ROUNDS, seed, wrk
 from tests.faults import Client, free_port
 
-WORKER_MODELS = {
-    "sync, 2 workers (reference)": "--worker-class sync --workers 2",  # a stuck write stalls a worker's reads
-    "gthread, 2 workers x 4 threads": "--worker-class gthread --workers 2 --threads 4",
-    "sync, 4 workers": "--worker-class sync --workers 4",
-    "sync, 5 workers": "--worker-class sync --workers 5",
+GTHREAD = "--worker-class gthread --workers 2 --threads 4"
+WORKER_MODELS = {  # name: (gunicorn flags, environment: e.g. {"WEB_THREADS": "2"})
+    "sync, 2 workers (reference)": ("--worker-class sync --workers 2", {}),  # a stuck write stalls reads
+    "gthread, 2 x 4 threads": (GTHREAD, {}),
+    "sync, 4 workers": ("--worker-class sync --workers 4", {}),
+    "sync, 5 workers": ("--worker-class sync --workers 5", {}),
 }
 
 
-def start(path, flags):
+def start(path, flags, extra):
     port = free_port()
     env = {**os.environ, "FACEREPS_DATABASE": str(path), "FACEREPS_SECRET_KEY": "bench", "PORT": str(port)}
-    env.update({"GUNICORN_CMD_ARGS": flags + " --access-logfile /dev/null"})
+    env.update({"GUNICORN_CMD_ARGS": flags + " --access-logfile /dev/null", **extra})
     for name in ("FACEREPS_ENV", "WEB_CONCURRENCY", "WEB_THREADS"):
         env.pop(name, None)
     server = subprocess.Popen(
@@ -67,7 +68,7 @@ def main():
         'wrk.headers["HX-Request"] = "true"\n'
         'wrk.headers["HX-Target"] = "step-face-workout-5min-cheek-lifter"\n'
     )
-    servers = {name: start(path, flags) for name, flags in WORKER_MODELS.items()}
+    servers = {name: start(path, flags, extra) for name, (flags, extra) in WORKER_MODELS.items()}
     try:
         runs = {}
         for name, (_server, port) in servers.items():
