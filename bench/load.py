@@ -100,6 +100,18 @@ def seed(path, today):
     return counts
 
 
+def tick_script(folder):
+    """A wrk script that ticks the daily face workout's cheek lifter as htmx does (done=1 every time)."""
+    script = folder / "tick.lua"
+    script.write_text(
+        'wrk.method = "POST"\nwrk.body = "done=0&done=1"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        'wrk.headers["HX-Request"] = "true"\n'
+        'wrk.headers["HX-Target"] = "step-face-workout-5min-cheek-lifter"\n'
+    )
+    return script
+
+
 def server_cpu(server):
     """CPU seconds used so far by the gunicorn workers (user + system), from /proc."""
     pids = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
@@ -172,13 +184,7 @@ def main():
             status, _ = client.request("POST", "/login", {"email": f"{name}@bench.test", "password": PASSWORD})
             assert status == 303, status
             cookies[name] = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-        tick = folder / "tick.lua"
-        tick.write_text(
-            'wrk.method = "POST"\nwrk.body = "done=0&done=1"\n'
-            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-            'wrk.headers["HX-Request"] = "true"\n'
-            'wrk.headers["HX-Target"] = "step-face-workout-5min-cheek-lifter"\n'
-        )
+        tick = tick_script(folder)
         tick_url = f"{base}/days/{today.isoformat()}/routines/face-workout-5min/steps/cheek-lifter"
         runs = [
             ("/healthz", base + "/healthz", None, None),

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import PASSWORD, ROUNDS, seed, wrk
+from bench.load import PASSWORD, ROUNDS, seed, tick_script, wrk
 from tests.faults import Client, free_port
 
 GTHREAD = "--worker-class gthread --workers 2 --threads 4"
@@ -61,13 +61,7 @@ def main():
     path = folder / "load.db"
     today = (datetime.now(UTC) - timedelta(hours=3)).date()
     seed(path, today)
-    tick = folder / "tick.lua"
-    tick.write_text(
-        'wrk.method = "POST"\nwrk.body = "done=0&done=1"\n'
-        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-        'wrk.headers["HX-Request"] = "true"\n'
-        'wrk.headers["HX-Target"] = "step-face-workout-5min-cheek-lifter"\n'
-    )
+    tick = tick_script(folder)
     servers = {name: start(path, flags, extra) for name, (flags, extra) in WORKER_MODELS.items()}
     try:
         runs = {}

@@ -116,12 +116,10 @@ def browser(playwright):
     browser.close()
 
 
-@pytest.fixture
-def phone(browser, playwright, server):
-    """A fresh Pixel 7 browser tab; console errors (CSP violations included) fail the test."""
-    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=server)
-    page = context.new_page()
-    errors = []
+def watch_errors(page, errors=None) -> list:
+    """The page's console errors (CSP violations included) and uncaught exceptions, as they come; the
+    answers a test expects (401, 422) are not errors."""
+    errors = [] if errors is None else errors
     page.on(
         "console",
         lambda message: (
@@ -131,6 +129,15 @@ def phone(browser, playwright, server):
         ),
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.fixture
+def phone(browser, playwright, server):
+    """A fresh Pixel 7 browser tab; console errors (CSP violations included) fail the test."""
+    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=server)
+    page = context.new_page()
+    errors = watch_errors(page)
     page.allow_console_errors = False
     yield page
     context.close()

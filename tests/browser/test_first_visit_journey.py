@@ -6,7 +6,7 @@ import itertools
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import EXPECTED_STATUS, PASSWORD, answer_all, assert_accessible
+from tests.browser.conftest import PASSWORD, answer_all, assert_accessible, watch_errors
 from tests.browser.test_large_text import OVERFLOWING
 
 pytestmark = pytest.mark.browser
@@ -28,12 +28,8 @@ def open_phone(browser, server):
             java_script_enabled=javascript,
             base_url=server,
         )
-        page, errors = context.new_page(), []
-        page.on(
-            "console",
-            lambda m: errors.append(m.text) if m.type == "error" and not EXPECTED_STATUS.search(m.text) else None,
-        )
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        page = context.new_page()
+        errors = watch_errors(page)
         opened.append((context, errors))
         return page
 

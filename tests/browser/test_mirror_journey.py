@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, EXPECTED_STATUS, assert_accessible, register
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_accessible, register, watch_errors
 from tests.browser.test_player_journey import open_player
 from tests.support import mirror as videos
 from tests.support.browser import controlled
@@ -67,12 +67,7 @@ def phone_with(cameras, playwright, server):
         if allow:
             context.grant_permissions(["camera"])
         page = context.new_page()
-        errors = []
-        page.on(
-            "console",
-            lambda m: errors.append(m.text) if m.type == "error" and not EXPECTED_STATUS.search(m.text) else None,
-        )
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        errors = watch_errors(page)
         opened.append((context, errors))
         return page
 

@@ -7,7 +7,7 @@ site is opened as http://localhost: WebAuthn takes a host name, never an IP addr
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import EXPECTED_STATUS, PASSWORD, assert_accessible, register
+from tests.browser.conftest import PASSWORD, assert_accessible, register, watch_errors
 
 pytestmark = pytest.mark.browser
 ACCOUNT = "/account"
@@ -27,15 +27,7 @@ def localhost(server):
 def new_phone(browser, playwright, localhost, errors):
     context = browser.new_context(**playwright.devices["Pixel 7"], base_url=localhost)
     page = context.new_page()
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and not EXPECTED_STATUS.search(message.text)
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    watch_errors(page, errors)
     return page
 
 
