@@ -31,7 +31,10 @@ class Card:
     history: object = None
     session: store.SessionState | None = None  # the day's stored session, if any
     flipped: bool = False  # the last write changed whether the session is complete (the page redraws the day)
-    started_changed: bool = False  # the last write changed whether it is started (its Start guided and Skip)
+    # The last write changed what other cards of the day show: the session's completeness (the day's
+    # counts, the reward), or whether it is started when the day holds cards it can change (an extra
+    # session moving into the day's list; the device's other plans, or a device that must not share the day).
+    changes_day: bool = False
 
     @property
     def seconds(self) -> int:

@@ -194,17 +194,19 @@ def tick(ctx: Context, day: date, routine_id: str, step_id: str, done: bool):
             ctx.client_id,
             version_of(card),
         )
+    started = card.started
     _settle(card, state)
+    others = card not in before.due or len(before.due) + len(before.other) > 1  # before: only the cards it reaches
+    card.changes_day = card.flipped or (card.started != started and others)
     return before, card, step
 
 
 def _settle(card, state) -> None:
     """The card as stored after a write (with any tick another tab made meanwhile)."""
-    was, started = card.complete, card.started
+    was = card.complete
     card.session_done = state.status == "done"
     card.ticked = state.ticked
     card.flipped = card.complete != was
-    card.started_changed = card.started != started
 
 
 def _window(ctx: Context, day: date) -> None:

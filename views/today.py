@@ -79,10 +79,7 @@ def tick_step(day, routine_id, step_id):
         return _refused(refused, day, routine_id, step_id, fragment)
     if not fragment:
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
-    if card.flipped or (card.started_changed and _reaches_others(view, card)):
-        # Done or undone: the card collapses or opens, and the day may be all done. A first tick or last untick
-        # of an extra session moves it between the lists; of a routine whose device other plans share (or
-        # must not share a day with), it changes what those may do. The day is redrawn.
+    if card.changes_day:  # the whole day is redrawn (model.day.Card.changes_day says when)
         focus = None if card.complete or card.started else card.routine.id  # its steps fold: focus the card
         response = _routines(context(), days.build_day(context(), day), card, focus=focus)
         response.headers.update({"HX-Retarget": "#day-routines", "HX-Reswap": "outerHTML"})
@@ -107,13 +104,6 @@ def mark_done(day, routine_id):
         return see_other(url_for("today.show_day", day=day.isoformat(), _anchor=f"routine-{routine_id}"))
     undo = before if card.flipped and card.complete else None
     return _routines(ctx, view, card, undo=undo, focus=None if card.complete else card.routine.id)
-
-
-def _reaches_others(view, card) -> bool:
-    """Whether starting or un-starting `card` can change another card of the day: it is not in the day's list
-    (an extra session), or the day a tick judged holds other cards (its device's plans, and the devices
-    that do not mix with it on one day: model.today.build_day with routine_id)."""
-    return card not in view.due or len(view.due) + len(view.other) > 1
 
 
 def _done_field(what) -> bool:
