@@ -22,12 +22,11 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.tap import serve
+from bench.tap import new_user, serve
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.support.mirror import still_face
 
 SECONDS = float(os.environ.get("MIRROR_SECONDS", "10"))
-PASSWORD = "a long phone passphrase"
 
 LATENESS = """() => { window.late = []; let last = performance.now();
   window.lateTimer = setInterval(() => {
@@ -37,17 +36,7 @@ FRAMES = "() => Number(document.querySelector('[data-player]').dataset.mirrorFra
 
 
 def open_player(page):
-    page.goto("/register")
-    page.get_by_label("Email").fill("mirror@bench.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_load_state()
-    page.goto("/programs/face-workout-daily/start")
-    for fieldset in page.locator("fieldset.question:has(.yes-no)").all():
-        fieldset.get_by_text("No", exact=True).click()
-    page.get_by_role("button", name="Start program").click()
-    page.wait_for_url("**/enrollments/*")
-    page.goto("/today")
+    new_user(page, "mirror@bench.test", "face-workout-daily")
     page.get_by_role("button", name="Start guided").first.click()
     page.wait_for_url("**/sessions/*")
     page.get_by_role("button", name="No", exact=True).click()

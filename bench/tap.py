@@ -76,13 +76,14 @@ def serve(folder):
     raise RuntimeError("gunicorn did not start")
 
 
-def new_user(page):
+def new_user(page, email="tap@bench.test", program="microcurrent-60-days"):
+    """A new account that has started `program` (every screening question answered no), on Today."""
     page.goto("/register")
-    page.get_by_label("Email").fill("tap@bench.test")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     page.wait_for_load_state()
-    page.goto("/programs/microcurrent-60-days/start")
+    page.goto(f"/programs/{program}/start")
     for fieldset in page.locator("fieldset.question:has(.yes-no)").all():
         fieldset.get_by_text("No", exact=True).click()
     page.get_by_role("button", name="Start program").click()
